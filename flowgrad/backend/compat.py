@@ -1,0 +1,15 @@
+"""The few places NumPy and CuPy differ, each written once, taking the array module `xp`."""
+
+from __future__ import annotations
+
+
+def make_rng(xp, seeds):
+    """A random generator for the array module, seeded with a (graph_seed, op_seed) pair."""
+    seed = None if seeds is None or seeds[0] is None else [int(s) for s in seeds]
+    return xp.random.default_rng(seed)
+
+
+def to_numpy(xp, array):
+    """A NumPy array for a backend array (a no-op on NumPy)."""
+    get = getattr(array, "get", None)
+    return get() if get is not None and xp.__name__ == "cupy" else array

@@ -1,0 +1,53 @@
+"""tf.errors: the exception types a Session run raises, as TensorFlow 1 names them."""
+
+from __future__ import annotations
+
+
+class OpError(Exception):
+    """A failure while running an op; `op` is the Operation involved, if known."""
+
+    def __init__(self, node_def=None, op=None, message: str = "", error_code: int = 2):
+        super().__init__(message)
+        self.node_def = node_def
+        self.op = op
+        self.message = message
+        self.error_code = error_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _subclass(name: str, code: int, doc: str):
+    def __init__(self, node_def=None, op=None, message=""):
+        OpError.__init__(self, node_def, op, message, code)
+
+    return type(name, (OpError,), {"__init__": __init__, "__doc__": doc})
+
+
+CancelledError = _subclass("CancelledError", 1, "The run was cancelled.")
+UnknownError = _subclass("UnknownError", 2, "An error of unknown kind.")
+InvalidArgumentError = _subclass("InvalidArgumentError", 3, "A bad or missing argument/feed.")
+DeadlineExceededError = _subclass("DeadlineExceededError", 4, "A deadline passed.")
+NotFoundError = _subclass("NotFoundError", 5, "A file or entity was not found.")
+AlreadyExistsError = _subclass("AlreadyExistsError", 6, "An entity already exists.")
+PermissionDeniedError = _subclass("PermissionDeniedError", 7, "Permission denied.")
+ResourceExhaustedError = _subclass("ResourceExhaustedError", 8, "Out of memory or another resource.")
+FailedPreconditionError = _subclass("FailedPreconditionError", 9, "The state is not ready (e.g. uninitialized).")
+AbortedError = _subclass("AbortedError", 10, "The operation was aborted.")
+OutOfRangeError = _subclass("OutOfRangeError", 11, "Iteration past the end.")
+UnimplementedError = _subclass("UnimplementedError", 12, "The operation is not implemented.")
+InternalError = _subclass("InternalError", 13, "An internal invariant broke.")
+UnavailableError = _subclass("UnavailableError", 14, "A service is unavailable.")
+DataLossError = _subclass("DataLossError", 15, "Unrecoverable data loss or corruption.")
+
+
+class ShapeError(ValueError):
+    """A build-time shape mismatch, naming the op, its shapes and where it was created."""
+
+
+class DTypeError(TypeError):
+    """A build-time dtype mismatch, naming the op, its dtypes and where it was created."""
+
+
+class FlowgradWarning(UserWarning):
+    """The category of every warning flowgrad gives (silence them all with this)."""

@@ -1,0 +1,1 @@
+"""The graph core: graphs, operations, tensors, shapes and the op registry."""

@@ -1,0 +1,97 @@
+"""Python and NumPy values to arrays: TF1's dtype inference, and flowgrad's safe conversion
+table (shared by feeds and constants; see TF1-SEMANTICS.md, "Feeds")."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from flowgrad import dtypes
+
+_INT32 = np.iinfo(np.int32)
+
+
+class ConversionError(TypeError):
+    """A value that cannot be converted to the requested dtype without loss."""
+
+
+def infer_dtype(value) -> dtypes.DType:
+    """TF1's dtype for a Python/NumPy value: float→float32, int→int32 (int64 if large)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return dtypes.as_dtype(value.dtype)
+    array = to_array(value)
+    if array.dtype.kind == "f":
+        return dtypes.float32
+    if array.dtype.kind in "iu":
+        if array.size and (array.min() < _INT32.min or array.max() > _INT32.max):
+            return dtypes.int64
+        return dtypes.int32
+    return dtypes.as_dtype(array.dtype)
+
+
+def to_array(value) -> np.ndarray:
+    """np.asarray for well-formed values; refuses ragged lists, None, dicts, sets, objects."""
+    if isinstance(value, np.ndarray):
+        return value
+    if value is None or isinstance(value, (dict, set, frozenset)):
+        raise ConversionError(f"a {type(value).__name__} is not an array value")
+    try:
+        array = np.asarray(value)
+    except ValueError as e:
+        raise ConversionError(f"a ragged or malformed nested list ({e})") from None
+    if array.dtype.kind == "O":
+        raise ConversionError(f"a {type(value).__name__} of Python objects is not an array value")
+    return array
+
+
+def _describe(array: np.ndarray) -> str:
+    return f"{array.dtype.name} array of shape {array.shape}"
+
+
+def convert(value, dtype: dtypes.DType) -> np.ndarray:
+    """`value` as an array of `dtype`, by the conversion table; raises ConversionError."""
+    target = np.dtype(dtype.as_numpy_dtype)
+    if isinstance(value, np.ndarray) and value.dtype == target:
+        return value
+    if dtype is dtypes.string:
+        array = to_array(value) if not isinstance(value, (str, bytes)) else np.asarray(value)
+        if array.dtype.kind not in "USO":
+            raise ConversionError(f"a {_describe(array)} is not a string value")
+        return array.astype(object)
+    if isinstance(value, (str, bytes)):
+        raise ConversionError(f"the string {value!r} is not a {dtype.name} value")
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        raise ConversionError(f"the complex value {value!r} would lose its imaginary part")
+    array = to_array(value)
+    kind, want = array.dtype.kind, target.kind
+    if kind in "USV":
+        raise ConversionError(f"a {_describe(array)} of strings is not numeric")
+    if kind == "c":
+        raise ConversionError(f"a complex {_describe(array)} would lose its imaginary part")
+    if (kind == "b") != (want == "b"):
+        raise ConversionError(f"a {_describe(array)} cannot become {dtype.name}: bool and "
+                              "numbers do not convert implicitly (use tf.cast)")
+    if want == "f":
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = array.astype(target)
+        if kind == "f" and np.any(np.isinf(out) & np.isfinite(array)):
+            raise ConversionError(f"a {_describe(array)} has finite values that overflow {dtype.name}")
+        return out
+    if want in "iu":
+        if kind == "f":
+            with np.errstate(invalid="ignore"):
+                integral = np.all(np.isfinite(array)) and np.all(array == np.floor(array))
+            if not integral:
+                raise ConversionError(
+                    f"a {_describe(array)} has non-integral or non-finite values: "
+                    f"{dtype.name} would silently drop them (round or cast explicitly)")
+        if array.size:
+            info = np.iinfo(target)
+            low, high = array.min(), array.max()
+            if low < info.min or high > info.max:
+                raise ConversionError(
+                    f"a {_describe(array)} has values in [{low}, {high}], outside "
+                    f"{dtype.name}'s range [{info.min}, {info.max}]")
+        return array.astype(target)
+    return array.astype(target)

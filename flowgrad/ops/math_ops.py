@@ -1,0 +1,969 @@
+"""Math ops: elementwise arithmetic, comparisons, reductions, matmul, casts."""
+
+from __future__ import annotations
+
+import builtins
+
+from flowgrad import dtypes
+from flowgrad.framework import values
+from flowgrad.framework.graph import Tensor, name_scope
+from flowgrad.framework.registry import NotDifferentiable, OpDef, Spec, convert_to_tensor, register_op
+from flowgrad.framework.shapes import TensorShape
+from flowgrad.ops import array_ops
+from flowgrad.ops.array_ops import reshape, shape
+from flowgrad.ops.rules import binary, constant_value, normalize_axes, require, same_dtype, unary
+
+
+def _to_tensors(x, y):
+    """Converts operands: a non-Tensor takes the other side's dtype (TF1's rule), losslessly."""
+    x_is, y_is = isinstance(x, Tensor), isinstance(y, Tensor)
+    if x_is and y_is:
+        return x, y
+    if not x_is and not y_is:
+        x = convert_to_tensor(x)
+    ref = x if isinstance(x, Tensor) else y
+    return (x if x_is or x is ref else _like(x, ref)), (y if y_is else _like(y, ref))
+
+
+def _like(value, ref: Tensor) -> Tensor:
+    if hasattr(value, "_as_graph_element"):
+        return convert_to_tensor(value)
+    try:
+        return array_ops.constant(values.convert(value, ref.dtype), dtype=ref.dtype, name="y")
+    except (values.ConversionError, TypeError) as e:
+        raise TypeError(
+            f"Cannot combine {value!r} with Tensor '{ref.name}' of dtype {ref.dtype.name}: {e}. "
+            "Use a value of the tensor's type or tf.cast the tensor."
+        ) from None
+
+
+def _binary_builder(opdef_cls, doc):
+    def builder(x, y, name=None):
+        x, y = _to_tensors(x, y)
+        return opdef_cls.apply(x, y, name=name)
+
+    builder.__doc__ = doc
+    return builder
+
+
+# --- elementwise binary ops -----------------------------------------------------------------
+
+
+@register_op
+class AddV2(OpDef):
+    """x + y, elementwise with broadcasting."""
+
+    def infer(self, x, y):
+        return binary(x, y)
+
+    def forward(self, xp, x, y):
+        return xp.add(x, y)
+
+    def gradient(self, op, grad):
+        return [grad, grad]
+
+
+@register_op
+class Sub(OpDef):
+    """x - y."""
+
+    def infer(self, x, y):
+        return binary(x, y)
+
+    def forward(self, xp, x, y):
+        return xp.subtract(x, y)
+
+    def gradient(self, op, grad):
+        return [grad, -grad]
+
+
+@register_op
+class Mul(OpDef):
+    """x * y."""
+
+    def infer(self, x, y):
+        return binary(x, y)
+
+    def forward(self, xp, x, y):
+        return xp.multiply(x, y)
+
+    def gradient(self, op, grad):
+        x, y = op.inputs
+        return [grad * y, x * grad]
+
+
+@register_op
+class RealDiv(OpDef):
+    """x / y for floats."""
+
+    def infer(self, x, y):
+        return binary(x, y, "float")
+
+    def forward(self, xp, x, y):
+        return xp.true_divide(x, y)
+
+    def gradient(self, op, grad):
+        x, y = op.inputs
+        return [grad / y, -grad * op.outputs[0] / y]
+
+
+@register_op
+class FloorDiv(NotDifferentiable):
+    """x // y (rounds toward -inf)."""
+
+    def infer(self, x, y):
+        return binary(x, y)
+
+    def forward(self, xp, x, y):
+        return xp.floor_divide(x, y)
+
+
+@register_op
+class FloorMod(OpDef):
+    """x % y with the sign of y (Python's rule)."""
+
+    def infer(self, x, y):
+        return binary(x, y)
+
+    def forward(self, xp, x, y):
+        return xp.mod(x, y)
+
+    def gradient(self, op, grad):
+        x, y = op.inputs
+        return [grad, -grad * floor(x / y)]
+
+
+@register_op
+class Pow(OpDef):
+    """x ** y."""
+
+    def infer(self, x, y):
+        return binary(x, y)
+
+    def forward(self, xp, x, y):
+        return xp.power(x, y)
+
+    def gradient(self, op, grad):
+        x, y = op.inputs
+        dx = grad * y * pow(x, y - 1)
+        # TF1: d/dy is 0 where the base is <= 0 (log undefined)
+        safe_x = where(x > 0, x, ones_like_(x))
+        dy = grad * op.outputs[0] * where(x > 0, log(safe_x), zeros_like_(x))
+        return [dx, dy]
+
+
+@register_op
+class Maximum(OpDef):
+    """max(x, y) elementwise; ties send the gradient to x."""
+
+    def infer(self, x, y):
+        return binary(x, y)
+
+    def forward(self, xp, x, y):
+        return xp.maximum(x, y)
+
+    def gradient(self, op, grad):
+        x, y = op.inputs
+        mask = greater_equal(x, y)
+        zeros = zeros_like_(grad)
+        return [where_v2(mask, grad, zeros), where_v2(mask, zeros, grad)]
+
+
+@register_op
+class Minimum(OpDef):
+    """min(x, y) elementwise; ties send the gradient to x."""
+
+    def infer(self, x, y):
+        return binary(x, y)
+
+    def forward(self, xp, x, y):
+        return xp.minimum(x, y)
+
+    def gradient(self, op, grad):
+        x, y = op.inputs
+        mask = less_equal(x, y)
+        zeros = zeros_like_(grad)
+        return [where_v2(mask, grad, zeros), where_v2(mask, zeros, grad)]
+
+
+@register_op
+class SquaredDifference(OpDef):
+    """(x - y)²."""
+
+    def infer(self, x, y):
+        return binary(x, y)
+
+    def forward(self, xp, x, y):
+        d = xp.subtract(x, y)
+        return xp.multiply(d, d)
+
+    def gradient(self, op, grad):
+        x, y = op.inputs
+        d = grad * 2.0 * (x - y) if op.outputs[0].dtype.is_floating else grad * 2 * (x - y)
+        return [d, -d]
+
+
+add = _binary_builder(AddV2, "x + y, elementwise with broadcasting.")
+subtract = _binary_builder(Sub, "x - y, elementwise with broadcasting.")
+multiply = _binary_builder(Mul, "x * y, elementwise with broadcasting.")
+floordiv = _binary_builder(FloorDiv, "x // y, rounding toward minus infinity.")
+floor_div = floordiv
+floormod = _binary_builder(FloorMod, "x % y, with the sign of y.")
+mod = floormod
+maximum = _binary_builder(Maximum, "max(x, y), elementwise.")
+minimum = _binary_builder(Minimum, "min(x, y), elementwise.")
+squared_difference = _binary_builder(SquaredDifference, "(x - y)², elementwise.")
+realdiv = _binary_builder(RealDiv, "x / y for floating tensors.")
+
+
+def pow(x, y, name=None):  # noqa: A001 - TF1's public name
+    """x ** y, elementwise."""
+    x, y = _to_tensors(x, y)
+    return Pow.apply(x, y, name=name)
+
+
+def truediv(x, y, name=None):
+    """x / y; integer inputs are cast to float (int32 → float64, as TF1 does)."""
+    x, y = _to_tensors(x, y)
+    if x.dtype.is_integer:
+        same_dtype(x, y)
+        target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
+        with name_scope(name, "truediv", [x, y]) as scope:
+            return RealDiv.apply(cast(x, target), cast(y, target), name=scope)
+    return RealDiv.apply(x, y, name=name)
+
+
+divide = truediv
+
+
+def div(x, y, name=None):
+    """Python 2 division: floor division for integers, true division for floats."""
+    x, y = _to_tensors(x, y)
+    if x.dtype.is_integer:
+        return FloorDiv.apply(x, y, name=name or "div")
+    return RealDiv.apply(x, y, name=name or "div")
+
+
+# --- comparisons and logic ------------------------------------------------------------------
+
+
+def _comparison(type_name, kernel_name, doc, allowed="numeric"):
+    def infer(self, x, y):
+        dtype = same_dtype(x, y)
+        if allowed == "numeric" and not dtype.is_numeric:
+            raise TypeError(f"{type_name} needs numeric inputs, got {dtype.name}")
+        return binary(x, y, "numeric" if dtype.is_numeric else "bool", out_dtype=dtypes.bool) \
+            if dtype.is_numeric else Spec(binary_shape(x, y), dtypes.bool)
+
+    def forward(self, xp, x, y):
+        return getattr(xp, kernel_name)(x, y)
+
+    cls = type(type_name, (NotDifferentiable,), {"infer": infer, "forward": forward, "__doc__": doc})
+    return register_op(cls)
+
+
+def binary_shape(x, y):
+    from flowgrad.ops.rules import broadcast_shape
+
+    return broadcast_shape(x.shape, y.shape)
+
+
+Equal = _comparison("Equal", "equal", "x == y, elementwise.", allowed="any")
+NotEqual = _comparison("NotEqual", "not_equal", "x != y, elementwise.", allowed="any")
+Less = _comparison("Less", "less", "x < y, elementwise.")
+LessEqual = _comparison("LessEqual", "less_equal", "x <= y, elementwise.")
+Greater = _comparison("Greater", "greater", "x > y, elementwise.")
+GreaterEqual = _comparison("GreaterEqual", "greater_equal", "x >= y, elementwise.")
+
+equal = _binary_builder(Equal, "x == y, elementwise (a bool tensor).")
+not_equal = _binary_builder(NotEqual, "x != y, elementwise (a bool tensor).")
+less = _binary_builder(Less, "x < y, elementwise.")
+less_equal = _binary_builder(LessEqual, "x <= y, elementwise.")
+greater = _binary_builder(Greater, "x > y, elementwise.")
+greater_equal = _binary_builder(GreaterEqual, "x >= y, elementwise.")
+
+
+def _logical(type_name, kernel_name, doc):
+    def infer(self, x, y):
+        return binary(x, y, "bool")
+
+    def forward(self, xp, x, y):
+        return getattr(xp, kernel_name)(x, y)
+
+    return register_op(type(type_name, (NotDifferentiable,),
+                            {"infer": infer, "forward": forward, "__doc__": doc}))
+
+
+LogicalAnd = _logical("LogicalAnd", "logical_and", "x AND y for bool tensors.")
+LogicalOr = _logical("LogicalOr", "logical_or", "x OR y for bool tensors.")
+logical_and = _binary_builder(LogicalAnd, "Elementwise AND of bool tensors.")
+logical_or = _binary_builder(LogicalOr, "Elementwise OR of bool tensors.")
+
+
+@register_op
+class LogicalNot(NotDifferentiable):
+    """NOT x for a bool tensor."""
+
+    def infer(self, x):
+        return unary(x, "bool")
+
+    def forward(self, xp, x):
+        return xp.logical_not(x)
+
+
+def logical_not(x, name=None):
+    """Elementwise NOT of a bool tensor."""
+    return LogicalNot.apply(x, name=name)
+
+
+def logical_xor(x, y, name="LogicalXor"):
+    """Elementwise XOR of bool tensors (composed, as TF1 does)."""
+    with name_scope(name, "LogicalXor", [x, y]) as scope:
+        return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=scope)
+
+
+# --- elementwise unary ops ------------------------------------------------------------------
+
+
+def _unary_op(type_name, kernel, grad_rule, doc, allowed="numeric"):
+    """Registers a one-input elementwise op: kernel(xp, x) and grad_rule(x, out, grad)."""
+
+    def infer(self, x):
+        return unary(x, allowed)
+
+    def forward(self, xp, x):
+        return kernel(xp, x)
+
+    attrs = {"infer": infer, "forward": forward, "__doc__": doc}
+    if grad_rule is None:
+        base = NotDifferentiable
+    else:
+        base = OpDef
+        attrs["gradient"] = lambda self, op, grad: [grad_rule(op.inputs[0], op.outputs[0], grad)]
+    return register_op(type(type_name, (base,), attrs))
+
+
+Neg = _unary_op("Neg", lambda xp, x: xp.negative(x), lambda x, y, g: -g, "-x.")
+Abs = _unary_op("Abs", lambda xp, x: xp.abs(x), lambda x, y, g: g * sign(x), "|x|; abs'(0) = 0.")
+Sign = _unary_op("Sign", lambda xp, x: xp.sign(x), None, "The sign of x: -1, 0 or 1.")
+Square = _unary_op("Square", lambda xp, x: xp.square(x), lambda x, y, g: g * (2 * x), "x².")
+Sqrt = _unary_op("Sqrt", lambda xp, x: xp.sqrt(x), lambda x, y, g: g * 0.5 / y, "√x.", "float")
+Rsqrt = _unary_op("Rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda x, y, g: g * -0.5 * y * y * y,
+                  "1/√x.", "float")
+Exp = _unary_op("Exp", lambda xp, x: xp.exp(x), lambda x, y, g: g * y, "eˣ.", "float")
+Log = _unary_op("Log", lambda xp, x: xp.log(x), lambda x, y, g: g / x, "Natural log.", "float")
+Log1p = _unary_op("Log1p", lambda xp, x: xp.log1p(x), lambda x, y, g: g / (1 + x),
+                  "log(1 + x), accurate near 0.", "float")
+Sin = _unary_op("Sin", lambda xp, x: xp.sin(x), lambda x, y, g: g * cos(x), "sin x.", "float")
+Cos = _unary_op("Cos", lambda xp, x: xp.cos(x), lambda x, y, g: -g * sin(x), "cos x.", "float")
+Tanh = _unary_op("Tanh", lambda xp, x: xp.tanh(x), lambda x, y, g: g * (1 - y * y), "tanh x.",
+                 "float")
+Reciprocal = _unary_op("Reciprocal", lambda xp, x: 1 / x, lambda x, y, g: -g * y * y, "1/x.",
+                       "float")
+Floor = _unary_op("Floor", lambda xp, x: xp.floor(x), None, "Rounds down.", "float")
+Ceil = _unary_op("Ceil", lambda xp, x: xp.ceil(x), None, "Rounds up.", "float")
+Round = _unary_op("Round", lambda xp, x: xp.round(x), None, "Rounds half to even.")
+
+
+@register_op
+class Sigmoid(OpDef):
+    """1 / (1 + e⁻ˣ), computed without overflow."""
+
+    def infer(self, x):
+        return unary(x, "float")
+
+    def forward(self, xp, x):
+        # tanh form: never overflows, unlike 1 / (1 + exp(-x)) for large negative x
+        return 0.5 * (xp.tanh(0.5 * x) + 1).astype(x.dtype, copy=False)
+
+    def gradient(self, op, grad):
+        y = op.outputs[0]
+        return [grad * y * (1 - y)]
+
+
+def _unary_builder(opdef_cls, doc):
+    def builder(x, name=None):
+        return opdef_cls.apply(x, name=name)
+
+    builder.__doc__ = doc
+    return builder
+
+
+negative = neg = _unary_builder(Neg, "-x, elementwise.")
+abs = _unary_builder(Abs, "|x|, elementwise.")  # noqa: A001
+sign = _unary_builder(Sign, "The sign of x, elementwise.")
+square = _unary_builder(Square, "x², elementwise.")
+sqrt = _unary_builder(Sqrt, "√x, elementwise.")
+rsqrt = _unary_builder(Rsqrt, "1/√x, elementwise.")
+exp = _unary_builder(Exp, "eˣ, elementwise.")
+log = _unary_builder(Log, "Natural logarithm, elementwise.")
+log1p = _unary_builder(Log1p, "log(1 + x), elementwise.")
+sin = _unary_builder(Sin, "sin x, elementwise.")
+cos = _unary_builder(Cos, "cos x, elementwise.")
+tanh = _unary_builder(Tanh, "tanh x, elementwise.")
+sigmoid = _unary_builder(Sigmoid, "The logistic function, elementwise.")
+reciprocal = _unary_builder(Reciprocal, "1/x, elementwise.")
+floor = _unary_builder(Floor, "Rounds down, elementwise.")
+ceil = _unary_builder(Ceil, "Rounds up, elementwise.")
+round = _unary_builder(Round, "Rounds half to even (banker's rounding), elementwise.")  # noqa: A001
+
+
+# --- casts, selection, n-ary ----------------------------------------------------------------
+
+
+@register_op
+class Cast(OpDef):
+    """Converts to another dtype (explicit, may lose precision)."""
+
+    def infer(self, x, *, DstT):
+        return Spec(x.shape, DstT)
+
+    def forward(self, xp, x, *, DstT):
+        return x.astype(DstT.as_numpy_dtype)
+
+    def gradient(self, op, grad):
+        src = op.inputs[0].dtype
+        if src.is_floating and op.outputs[0].dtype.is_floating:
+            return [cast(grad, src)]
+        return [None]
+
+
+def cast(x, dtype, name=None):
+    """`x` converted to `dtype` (an explicit, possibly lossy conversion)."""
+    x = convert_to_tensor(x)
+    dtype = dtypes.as_dtype(dtype)
+    if x.dtype == dtype:
+        return x if name is None else array_ops.identity(x, name=name)
+    return Cast.apply(x, DstT=dtype, name=name)
+
+
+def to_float(x, name="ToFloat"):
+    """Casts to float32."""
+    return cast(x, dtypes.float32, name=name)
+
+
+def to_int32(x, name="ToInt32"):
+    """Casts to int32."""
+    return cast(x, dtypes.int32, name=name)
+
+
+def to_int64(x, name="ToInt64"):
+    """Casts to int64."""
+    return cast(x, dtypes.int64, name=name)
+
+
+@register_op
+class Select(OpDef):
+    """TF1 where(c, x, y): c of x's shape, or 1-D selecting rows."""
+
+    def infer(self, c, x, y):
+        require(c.dtype, "bool", "condition")
+        dtype = same_dtype(x, y)
+        if not x.shape.is_compatible_with(y.shape):
+            raise ValueError(f"x and y must have equal shapes, got {x.shape} and {y.shape}")
+        shape = x.shape.merge_with(y.shape)
+        if c.shape.ndims is not None and shape.ndims is not None:
+            if c.shape.ndims == 1 and shape.ndims > 1:
+                if not c.shape.is_compatible_with(shape[:1]):
+                    raise ValueError(f"a 1-D condition {c.shape} must match the first dim of {shape}")
+            elif not c.shape.is_compatible_with(shape):
+                raise ValueError(f"condition {c.shape} must have the shape of x and y {shape}")
+        return Spec(shape, dtype)
+
+    def forward(self, xp, c, x, y):
+        if c.ndim == 1 and x.ndim > 1:
+            c = c.reshape(c.shape + (1,) * (x.ndim - 1))
+        return xp.where(c, x, y)
+
+    def gradient(self, op, grad):
+        c, _, _ = op.inputs
+        zeros = zeros_like_(grad)
+        return [None, where(c, grad, zeros), where(c, zeros, grad)]
+
+
+@register_op
+class SelectV2(OpDef):
+    """where(c, x, y) with NumPy broadcasting of all three."""
+
+    def infer(self, c, x, y):
+        from flowgrad.ops.rules import broadcast_shape
+
+        require(c.dtype, "bool", "condition")
+        dtype = same_dtype(x, y)
+        return Spec(broadcast_shape(c.shape, broadcast_shape(x.shape, y.shape)), dtype)
+
+    def forward(self, xp, c, x, y):
+        return xp.where(c, x, y)
+
+    def gradient(self, op, grad):
+        c = op.inputs[0]
+        zeros = zeros_like_(grad)
+        return [None, where_v2(c, grad, zeros), where_v2(c, zeros, grad)]
+
+
+@register_op
+class Where(NotDifferentiable):
+    """The int64 coordinates of true elements, shape (n, rank)."""
+
+    def infer(self, c):
+        return Spec([None, c.shape.ndims], dtypes.int64)
+
+    def forward(self, xp, c):
+        return xp.argwhere(c).astype(xp.int64)
+
+
+def where(condition, x=None, y=None, name=None):
+    """v1 where: select from x/y by condition (equal shapes or 1-D row selector), or coords."""
+    if x is None and y is None:
+        return Where.apply(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be given, or neither")
+    x, y = _to_tensors(x, y)
+    return Select.apply(condition, x, y, name=name)
+
+
+def where_v2(condition, x=None, y=None, name=None):
+    """TF2 where: selects with broadcasting."""
+    if x is None and y is None:
+        return Where.apply(condition, name=name)
+    x, y = _to_tensors(x, y)
+    return SelectV2.apply(condition, x, y, name=name)
+
+
+@register_op
+class AddN(OpDef):
+    """The sum of N tensors of one shape and dtype."""
+
+    def infer(self, *xs):
+        if not xs:
+            raise ValueError("add_n needs at least one tensor")
+        dtype = same_dtype(*xs)
+        shape = xs[0].shape
+        for x in xs[1:]:
+            if not shape.is_compatible_with(x.shape):
+                raise ValueError(f"shapes must be equal, got {[str(t.shape) for t in xs]}")
+            shape = shape.merge_with(x.shape)
+        return Spec(shape, dtype)
+
+    def forward(self, xp, *xs):
+        total = xs[0] + xs[1] if len(xs) > 1 else xs[0].copy()
+        for x in xs[2:]:
+            total += x
+        return total
+
+    def gradient(self, op, grad):
+        return [grad] * len(op.inputs)
+
+
+def add_n(inputs, name=None):
+    """The elementwise sum of a list of tensors."""
+    inputs = [convert_to_tensor(x) for x in inputs]
+    if len(inputs) == 1 and name is None:
+        return inputs[0]
+    return AddN.apply(*inputs, name=name)
+
+
+def ones_like_(t):
+    return array_ops.ones_like(t)
+
+
+def zeros_like_(t):
+    return array_ops.zeros_like(t)
+
+
+# --- reductions -----------------------------------------------------------------------------
+
+
+def _axis_input(x, axis):
+    """The reduction-indices tensor for `axis` (None means every axis)."""
+    if axis is None:
+        if x.shape.ndims is not None:
+            return array_ops.constant(list(range(x.shape.ndims)), dtype=dtypes.int32,
+                                      name="Const")
+        return range_(0, array_ops.rank(x), 1)
+    if hasattr(axis, "_as_graph_element"):
+        return convert_to_tensor(axis)
+    return array_ops.constant(axis, dtype=dtypes.int32, name="Const")
+
+
+def _reduced_spec(x, axes_t, keep_dims, dtype=None):
+    axes = constant_value(axes_t)
+    dtype = dtype or x.dtype
+    if x.shape.ndims is None:
+        return Spec(None, dtype)
+    if axes is None:
+        return Spec(None if not keep_dims else [None] * x.shape.ndims, dtype)
+    axes = normalize_axes(axes.reshape(-1).tolist(), x.shape.ndims)
+    dims = x.shape.as_tuple()
+    if keep_dims:
+        return Spec([1 if i in axes else d for i, d in enumerate(dims)], dtype)
+    return Spec([d for i, d in enumerate(dims) if i not in axes], dtype)
+
+
+class _Reduction(OpDef):
+    """A reduction over the axes given by a second input; keep_dims as an attr."""
+
+    allowed = "numeric"
+    kernel = ""
+
+    def infer(self, x, axes, *, keep_dims):
+        require(x.dtype, self.allowed, "input")
+        return _reduced_spec(x, axes, keep_dims)
+
+    def compile(self, op, ctx):
+        fn, keep = getattr(ctx.xp, self.kernel), op.attrs["keep_dims"]
+        static = constant_value(op.inputs[1])
+        if static is not None:
+            axes = tuple(static.reshape(-1).tolist())
+            return lambda x, _: fn(x, axis=axes, keepdims=keep)
+        return lambda x, a: fn(x, axis=tuple(a.reshape(-1).tolist()), keepdims=keep)
+
+    def forward(self, xp, x, axes, *, keep_dims):
+        return getattr(xp, self.kernel)(x, axis=tuple(axes.reshape(-1).tolist()), keepdims=keep_dims)
+
+
+def _grad_to_input_shape(op, grad):
+    """Reshapes a reduction's gradient to keep-dims form, then broadcasts it to x's shape."""
+    x, axes = op.inputs
+    if not op.attrs["keep_dims"]:
+        grad = reshape(grad, reduced_shape(shape(x), axes))
+    return broadcast_to(grad, shape(x))
+
+
+@register_op
+class Sum(_Reduction):
+    """Sum over axes."""
+
+    kernel = "sum"
+
+    def gradient(self, op, grad):
+        return [_grad_to_input_shape(op, grad), None]
+
+
+@register_op
+class Mean(_Reduction):
+    """Mean over axes (integer means truncate, as in TF1)."""
+
+    kernel = "mean"
+
+    def compile(self, op, ctx):
+        kernel = _Reduction.compile(self, op, ctx)
+        if op.outputs[0].dtype.is_integer:
+            xp, dtype = ctx.xp, op.outputs[0].dtype.as_numpy_dtype
+            return lambda x, a: xp.trunc(kernel(x, a)).astype(dtype)
+        return kernel
+
+    def gradient(self, op, grad):
+        x = op.inputs[0]
+        full = _grad_to_input_shape(op, grad)
+        count = cast(size(x), grad.dtype) / cast(size(op.outputs[0]), grad.dtype)
+        return [full / count, None]
+
+
+def size(x):
+    return array_ops.size(x)
+
+
+@register_op
+class Prod(_Reduction):
+    """Product over axes."""
+
+    kernel = "prod"
+
+    def gradient(self, op, grad):
+        # d/dx_i prod = prod of the others: exclusive cumprods from both sides (safe with zeros)
+        x, axes = op.inputs
+        g = _grad_to_input_shape(op, grad)
+        return [g * _prod_of_others(x, axes), None]
+
+
+class _Extremum(_Reduction):
+    """Max/Min: the gradient is split equally between tied extremes (TF1)."""
+
+    def compile(self, op, ctx):
+        kernel, xp, keep = _Reduction.compile(self, op, ctx), ctx.xp, op.attrs["keep_dims"]
+        dtype = op.inputs[0].dtype
+        # TF1: the max over an empty axis is -inf (lowest int); NumPy raises instead
+        fill_value = (dtype.min if self.kernel == "max" else dtype.max) if dtype.is_integer else (
+            -float("inf") if self.kernel == "max" else float("inf"))
+
+        def extremum(x, a):
+            if x.size:
+                return kernel(x, a)
+            axes = {int(i) % x.ndim for i in a.reshape(-1)} if x.ndim else set()
+            dims = [1 if i in axes else d for i, d in enumerate(x.shape)]
+            out = xp.full(dims, fill_value, dtype=x.dtype)
+            return out if keep else out.reshape([d for i, d in enumerate(dims) if i not in axes])
+
+        return extremum
+
+    def gradient(self, op, grad):
+        x, axes = op.inputs
+        y = op.outputs[0]
+        if not op.attrs["keep_dims"]:
+            y = reshape(y, reduced_shape(shape(x), axes))
+            grad = reshape(grad, reduced_shape(shape(x), axes))
+        hits = cast(equal(x, y), grad.dtype)
+        count = Sum.apply(hits, axes, keep_dims=True)
+        return [hits / count * grad, None]
+
+
+@register_op
+class Max(_Extremum):
+    """Maximum over axes."""
+
+    kernel = "max"
+
+
+@register_op
+class Min(_Extremum):
+    """Minimum over axes."""
+
+    kernel = "min"
+
+
+@register_op
+class Any(_Reduction, NotDifferentiable):
+    """Logical OR over axes."""
+
+    allowed = "bool"
+    kernel = "any"
+
+
+@register_op
+class All(_Reduction, NotDifferentiable):
+    """Logical AND over axes."""
+
+    allowed = "bool"
+    kernel = "all"
+
+
+def _reduction_builder(opdef_cls, default_name, doc):
+    def builder(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                keep_dims=None):
+        axis = reduction_indices if axis is None else axis
+        keep = bool(keepdims if keepdims is not None else keep_dims)
+        x = convert_to_tensor(input_tensor)
+        return opdef_cls.apply(x, _axis_input(x, axis), keep_dims=keep, name=name or default_name)
+
+    builder.__doc__ = doc
+    return builder
+
+
+reduce_sum = _reduction_builder(Sum, "Sum", "Sum over `axis` (all axes when None).")
+reduce_mean = _reduction_builder(Mean, "Mean", "Mean over `axis`; integer means truncate.")
+reduce_max = _reduction_builder(Max, "Max", "Maximum over `axis`; -inf over an empty axis.")
+reduce_min = _reduction_builder(Min, "Min", "Minimum over `axis`; +inf over an empty axis.")
+reduce_prod = _reduction_builder(Prod, "Prod", "Product over `axis`.")
+reduce_any = _reduction_builder(Any, "Any", "Logical OR over `axis`.")
+reduce_all = _reduction_builder(All, "All", "Logical AND over `axis`.")
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                     keep_dims=None):
+    """log(sum(exp(x))) over `axis`, computed stably."""
+    axis = reduction_indices if axis is None else axis
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
+        x = convert_to_tensor(input_tensor)
+        raw_max = reduce_max(x, axis, keepdims=True)
+        my_max = stop_gradient_(where_v2(is_finite(raw_max), raw_max, zeros_like_(raw_max)))
+        result = log(reduce_sum(exp(x - my_max), axis, keepdims=keep))
+        if not keep:
+            my_max = reshape(my_max, shape(result))
+        return add(result, my_max, name=scope)
+
+
+def stop_gradient_(t):
+    from flowgrad.ops.control_ops import stop_gradient
+
+    return stop_gradient(t)
+
+
+@register_op
+class IsFinite(NotDifferentiable):
+    """True where x is neither inf nor NaN."""
+
+    def infer(self, x):
+        require(x.dtype, "float", "x")
+        return Spec(x.shape, dtypes.bool)
+
+    def forward(self, xp, x):
+        return xp.isfinite(x)
+
+
+def is_finite(x, name=None):
+    """Elementwise: neither inf nor NaN."""
+    return IsFinite.apply(x, name=name)
+
+
+# --- shape helpers used by gradient rules ---------------------------------------------------
+
+
+@register_op
+class ReducedShape(NotDifferentiable):
+    """input_shape with the reduced axes set to 1 (for keep-dims reshapes)."""
+
+    type = "ReducedShape"
+
+    def infer(self, input_shape, axes):
+        return Spec(input_shape.shape, dtypes.int32)
+
+    def forward(self, xp, input_shape, axes):
+        out = xp.array(input_shape, dtype=xp.int32)
+        n = out.shape[0]
+        for a in axes.reshape(-1):
+            out[int(a) % n] = 1
+        return out
+
+
+def reduced_shape(input_shape, axes):
+    """The keep-dims shape of a reduction of a tensor of shape `input_shape` over `axes`."""
+    static_shape, static_axes = constant_value(input_shape), constant_value(axes)
+    if static_shape is not None and static_axes is not None:
+        out = [int(d) for d in static_shape]
+        for a in static_axes.reshape(-1):
+            out[int(a) % len(out)] = 1
+        return array_ops.constant(out, dtype=dtypes.int32)
+    return ReducedShape.apply(input_shape, axes)
+
+
+@register_op
+class BroadcastTo(OpDef):
+    """x broadcast to a shape."""
+
+    forwards_input = True
+
+    def infer(self, x, shape_t):
+        from flowgrad.ops.array_ops import _static_shape_from
+        from flowgrad.ops.rules import broadcast_shape
+
+        target = _static_shape_from(shape_t)
+        if target.ndims is not None and x.shape.ndims is not None:
+            if x.shape.ndims > target.ndims:
+                raise ValueError(f"cannot broadcast shape {x.shape} to the lower rank {target}")
+            out = broadcast_shape(x.shape, target)
+            if not out.is_compatible_with(target):
+                raise ValueError(f"cannot broadcast shape {x.shape} to {target}")
+            return Spec(target.merge_with(out), x.dtype)
+        return Spec(target, x.dtype)
+
+    def forward(self, xp, x, shape_t):
+        return xp.broadcast_to(x, tuple(int(d) for d in shape_t))
+
+    def gradient(self, op, grad):
+        return [grad, None]
+
+
+def broadcast_to(input, shape, name=None):
+    """`input` broadcast to `shape`."""
+    from flowgrad.ops.array_ops import _shape_input
+
+    input = convert_to_tensor(input)
+    target = _shape_input(shape)
+    static = constant_value(target)
+    if static is not None and input.shape.is_fully_defined() and \
+            tuple(int(d) for d in static) == tuple(input.shape.as_list()):
+        return input
+    return BroadcastTo.apply(input, target, name=name)
+
+
+@register_op
+class BroadcastGradientArgs(NotDifferentiable):
+    """The axes to sum over to undo broadcasting of shapes s0 and s1 (two int32 vectors)."""
+
+    def infer(self, s0, s1):
+        return [Spec([None], dtypes.int32), Spec([None], dtypes.int32)]
+
+    def forward(self, xp, s0, s1):
+        return broadcast_gradient_axes(xp, tuple(int(d) for d in s0), tuple(int(d) for d in s1))
+
+
+def broadcast_gradient_axes(xp, s0, s1):
+    """(axes of s0's broadcast, axes of s1's) over the broadcast result's rank."""
+    n = builtins.max(len(s0), len(s1))
+    p0 = (1,) * (n - len(s0)) + tuple(s0)
+    p1 = (1,) * (n - len(s1)) + tuple(s1)
+    r0 = [i for i in range(n) if i < n - len(s0) or (p0[i] == 1 and p1[i] != 1)]
+    r1 = [i for i in range(n) if i < n - len(s1) or (p1[i] == 1 and p0[i] != 1)]
+    return xp.array(r0, dtype=xp.int32), xp.array(r1, dtype=xp.int32)
+
+
+@register_op
+class InvertPermutation(NotDifferentiable):
+    """The inverse of a permutation vector."""
+
+    def infer(self, p):
+        return Spec(p.shape, p.dtype)
+
+    def forward(self, xp, p):
+        return xp.argsort(p).astype(p.dtype)
+
+
+def invert_permutation(x, name=None):
+    """The inverse permutation."""
+    static = constant_value(convert_to_tensor(x))
+    if static is not None:
+        import numpy as np
+
+        return array_ops.constant(np.argsort(static).astype(np.int32), dtype=dtypes.int32)
+    return InvertPermutation.apply(x, name=name)
+
+
+@register_op
+class Range(NotDifferentiable):
+    """start, start + delta, ... up to (not including) limit."""
+
+    def infer(self, start, limit, delta):
+        dtype = same_dtype(start, limit, delta)
+        values_ = [constant_value(t) for t in (start, limit, delta)]
+        if None in values_:
+            return Spec([None], dtype)
+        import math
+
+        s, l, d = (v.item() for v in values_)
+        if d == 0:
+            raise ValueError("delta must not be 0")
+        return Spec([builtins.max(0, math.ceil((l - s) / d))], dtype)
+
+    def forward(self, xp, start, limit, delta):
+        return xp.arange(start, limit, delta, dtype=start.dtype)
+
+
+def range_(start, limit=None, delta=1, dtype=None, name="range"):
+    """Like Python's range, as a 1-D tensor."""
+    if limit is None:
+        start, limit = 0, start
+    items = [start, limit, delta]
+    tensors = [x for x in items if isinstance(x, Tensor)]
+    if dtype is None:
+        dtype = tensors[0].dtype if tensors else (
+            dtypes.float32 if any(isinstance(x, float) for x in items) else dtypes.int32)
+    dtype = dtypes.as_dtype(dtype)
+    items = [x if isinstance(x, Tensor) else array_ops.constant(x, dtype=dtype) for x in items]
+    return Range.apply(*items, name=name)
+
+
+def _reverse_range(x):
+    r = array_ops.rank(x)
+    return range_(r - 1, -1, -1)
+
+
+def concat_grad(op, grad):
+    """ConcatV2's gradient: slices of grad, one per input, sized by the inputs' shapes."""
+    *xs, axis = op.inputs
+    sizes = array_ops.stack([shape(x)[axis] if False else _dim(x, axis) for x in xs])
+    from flowgrad.ops.array_ops import split
+
+    return list(split(grad, sizes, axis=axis, num=len(xs))) + [None]
+
+
+def _dim(x, axis):
+    return array_ops.gather_dim(shape(x), axis)
+
+
+def _prod_of_others(x, axes):
+    """For each element, the product of the other elements in its reduction group."""
+    from flowgrad.ops.array_ops import prod_others
+
+    return prod_others(x, axes)

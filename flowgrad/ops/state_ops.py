@@ -1,0 +1,161 @@
+"""Variables' ops: VariableV2 reads a value held by the Session; Assign* change it."""
+
+from __future__ import annotations
+
+from flowgrad import dtypes
+from flowgrad.errors import FailedPreconditionError, InvalidArgumentError
+from flowgrad.framework.registry import NotDifferentiable, Spec, register_op
+from flowgrad.ops.rules import same_dtype
+
+
+def uninitialized_message(var_op) -> str:
+    """The error for reading a variable before its initializer ran."""
+    return (f"Attempting to use uninitialized value {var_op.name} ({var_op.describe()}): run "
+            "tf.global_variables_initializer() (or the variable's initializer) first.")
+
+
+@register_op
+class VariableV2(NotDifferentiable):
+    """A variable: its value lives in each Session, keyed by this op's name."""
+
+    owns_result = True
+
+    def infer(self, *, shape, dtype):
+        return Spec(shape, dtype)
+
+    def compile(self, op, ctx):
+        store, name = ctx.variables, op.name
+
+        def read():
+            try:
+                return store[name]
+            except KeyError:
+                raise FailedPreconditionError(None, op, uninitialized_message(op)) from None
+
+        return read
+
+
+class _Assignment(NotDifferentiable):
+    """Changes a variable (input 0, by reference) using a value (input 1)."""
+
+    kind = "stateful"
+    ref_inputs = (0,)
+    owns_result = True
+
+    def infer(self, ref, value, **attrs):
+        same_dtype(ref, value)
+        if attrs.get("validate_shape", True) and not ref.shape.is_compatible_with(value.shape):
+            raise ValueError(f"cannot assign a value of shape {value.shape} to variable "
+                             f"'{ref.op.name}' of shape {ref.shape}")
+        return Spec(ref.shape if attrs.get("validate_shape", True) else value.shape, ref.dtype)
+
+
+def variable_of(op):
+    """The VariableV2 op an assignment-like op updates (through Identity reads)."""
+    var = op.inputs[0].op
+    while var.type != "VariableV2" and var.inputs:
+        var = var.inputs[0].op
+    return var
+
+
+@register_op
+class Assign(_Assignment):
+    """ref = value (stores a copy: fed arrays and other variables are never aliased)."""
+
+    def compile(self, op, ctx):
+        store, var = ctx.variables, variable_of(op)
+        name, xp = var.name, ctx.xp
+        static = var.outputs[0].shape
+        validate = op.attrs.get("validate_shape", True)
+
+        def assign(value):
+            if validate and not static.is_compatible_with(value.shape):
+                raise InvalidArgumentError(None, op, (
+                    f"Assign requires shapes of both tensors to match: variable '{name}' has "
+                    f"shape {static}, value has shape {value.shape} ({op.describe()})"))
+            new = xp.array(value, copy=True)
+            store[name] = new
+            return new
+
+        return assign
+
+
+class _InPlaceUpdate(_Assignment):
+    """ref op= value; the Session owns the variable's buffer, so updates happen in place."""
+
+    ufunc = ""
+
+    def compile(self, op, ctx):
+        store, var = ctx.variables, variable_of(op)
+        name = var.name
+        update = getattr(ctx.xp, self.ufunc)
+
+        def kernel(value):
+            try:
+                current = store[name]
+            except KeyError:
+                raise FailedPreconditionError(None, op, uninitialized_message(var)) from None
+            update(current, value, out=current)
+            return current
+
+        return kernel
+
+
+@register_op
+class AssignAdd(_InPlaceUpdate):
+    """ref += value."""
+
+    ufunc = "add"
+
+
+@register_op
+class AssignSub(_InPlaceUpdate):
+    """ref -= value."""
+
+    ufunc = "subtract"
+
+
+def assign(ref, value, validate_shape=True, use_locking=None, name=None):
+    """An op setting variable `ref` to `value`; returns the new value."""
+    from flowgrad.ops.math_ops import _to_tensors
+
+    ref_t, value = _to_tensors(_ref_tensor(ref), value)
+    return Assign.apply(ref_t, value, validate_shape=validate_shape, name=name or "Assign")
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    """An op adding `value` to variable `ref`."""
+    from flowgrad.ops.math_ops import _to_tensors
+
+    ref_t, value = _to_tensors(_ref_tensor(ref), value)
+    return AssignAdd.apply(ref_t, value, name=name or "AssignAdd")
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    """An op subtracting `value` from variable `ref`."""
+    from flowgrad.ops.math_ops import _to_tensors
+
+    ref_t, value = _to_tensors(_ref_tensor(ref), value)
+    return AssignSub.apply(ref_t, value, name=name or "AssignSub")
+
+
+def _ref_tensor(ref):
+    variable_tensor = getattr(ref, "_variable", None)
+    return variable_tensor if variable_tensor is not None else ref
+
+
+
+
+@register_op
+class IsVariableInitialized(NotDifferentiable):
+    """Whether the referenced variable has a value in this Session."""
+
+    ref_inputs = (0,)
+
+    def infer(self, ref):
+        return Spec([], dtypes.bool)
+
+    def compile(self, op, ctx):
+        store, name, xp = ctx.variables, variable_of(op).name, ctx.xp
+        return lambda: xp.asarray(name in store)
+

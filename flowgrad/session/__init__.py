@@ -1,0 +1,1 @@
+"""Sessions: run parts of a graph, holding Variables' values."""

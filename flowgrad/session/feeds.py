@@ -1,0 +1,39 @@
+"""Feed conversion: the table of TF1-SEMANTICS.md, with errors naming the placeholder."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from flowgrad.errors import InvalidArgumentError
+from flowgrad.framework import values
+
+
+def _given(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"a {value.dtype.name} array of shape {value.shape}"
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60]}{'...' if len(text) > 60 else ''}"
+
+
+def feed_error(tensor, value, reason: str) -> InvalidArgumentError:
+    """An InvalidArgumentError naming the fed tensor, what it expects and what was given."""
+    return InvalidArgumentError(None, tensor.op, (
+        f"Cannot feed {_given(value)} to '{tensor.name}' ({tensor.op.describe()}), which "
+        f"expects {tensor.dtype.name} of shape {tensor.shape}: {reason}"))
+
+
+def convert_feed(tensor, value):
+    """`value` converted for `tensor` by the conversion table, its shape checked."""
+    dims = tensor.shape.as_tuple()
+    if type(value) is np.ndarray and value.dtype == tensor.dtype.as_numpy_dtype:
+        array = value  # fast path: already the right dtype, no copy
+    else:
+        try:
+            array = values.convert(value, tensor.dtype)
+        except values.ConversionError as e:
+            raise feed_error(tensor, value, str(e)) from None
+    if dims is not None:
+        shape = array.shape
+        if len(shape) != len(dims) or any(d is not None and d != s for d, s in zip(dims, shape)):
+            raise feed_error(tensor, value, f"shape {shape} does not fit {tensor.shape}")
+    return array

@@ -1,0 +1,155 @@
+"""Plans: the pruned, ordered kernels for one (fetches, feeds) signature, compiled once into
+straight-line Python so that a run does nothing but call kernels."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from flowgrad.errors import InvalidArgumentError
+from flowgrad.framework.graph import Operation, Tensor
+
+
+@dataclass
+class Plan:
+    """A compiled run: `function(*feed_values)` returns the fetched values in order."""
+
+    function: object
+    feeds: tuple
+    ops: list
+    line_ops: dict
+    line_inputs: dict
+    source: str
+    version: int
+    stateful_lines: list = field(default_factory=list)
+
+
+def needed_ops(fetches, fed) -> list[Operation]:
+    """The ops the fetches depend on, stopping at fed tensors (refs are not data inputs)."""
+    seen, stack, out = set(), [], []
+    for element in fetches:
+        if isinstance(element, Tensor):
+            if element not in fed:
+                stack.append(element.op)
+        else:
+            stack.append(element)
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        out.append(op)
+        for i, t in enumerate(op.inputs):
+            if i not in op.opdef.ref_inputs and t not in fed:
+                stack.append(t.op)
+        stack.extend(op.control_inputs)
+    return out
+
+
+def schedule(ops) -> list[Operation]:
+    """Topological order; among ready ops, pure ones first (stateful ops run after everything
+    they do not feed), ties by creation order so runs are deterministic."""
+    members = set(ops)
+    deps = {op: set() for op in ops}
+    users = {op: [] for op in ops}
+    for op in ops:
+        producers = [t.op for i, t in enumerate(op.inputs) if i not in op.opdef.ref_inputs]
+        for p in producers + op.control_inputs:
+            if p in members and p not in deps[op]:
+                deps[op].add(p)
+                users[p].append(op)
+    ready = [(op.opdef.mutates_state, op._id, op) for op in ops if not deps[op]]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, _, op = heapq.heappop(ready)
+        order.append(op)
+        for user in users[op]:
+            deps[user].discard(op)
+            if not deps[user]:
+                heapq.heappush(ready, (user.opdef.mutates_state, user._id, user))
+    if len(order) != len(ops):
+        raise InvalidArgumentError(None, None, "The graph has a cycle; it cannot be run.")
+    return order
+
+
+def _may_alias_state(tensor, memo) -> bool:
+    """Whether `tensor`'s array may be owned by the Session or graph (so fetches copy it)."""
+    if tensor in memo:
+        return memo[tensor]
+    opdef = tensor.op.opdef
+    result = opdef.owns_result or (
+        opdef.forwards_input and any(_may_alias_state(t, memo) for t in tensor.op.inputs))
+    memo[tensor] = result
+    return result
+
+
+def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
+    """Builds the Plan for `fetches` (Tensors/Operations) given fed tensors `feeds`."""
+    fed = {t: f"f{i}" for i, t in enumerate(feeds)}
+    order = schedule(needed_ops(fetches, fed))
+    names = dict(fed)
+    last_use = {}
+    for position, op in enumerate(order):
+        for i, t in enumerate(op.inputs):
+            if i not in op.opdef.ref_inputs:
+                last_use[t] = position
+    fetched = {t for t in fetches if isinstance(t, Tensor)}
+    alias_memo = {}
+    env = {"_copy": ctx.xp.array}
+    lines = [f"def _plan({', '.join(fed.values())}):"]
+    line_ops, line_inputs, stateful_lines = {}, {}, []
+    for position, op in enumerate(order):
+        kernel = f"k{position}"
+        env[kernel] = op.opdef.compile(op, ctx)
+        inputs = [names[t] for i, t in enumerate(op.inputs) if i not in op.opdef.ref_inputs]
+        args = ", ".join(inputs)
+        outs = []
+        for t in op.outputs:
+            names[t] = f"t{position}_{t.value_index}"
+            outs.append(names[t] if t in last_use or t in fetched else "_")
+        target = ""
+        if len(outs) == 1:
+            target = f"{outs[0]} = "
+        elif outs:
+            target = f"{', '.join(outs)}, = "
+        lines.append(f"    {target}{kernel}({args})")
+        line_ops[len(lines)] = op
+        line_inputs[len(lines)] = inputs
+        if op.opdef.mutates_state:
+            stateful_lines.append(len(lines))
+        for t in op.outputs:
+            if t in fetched and _may_alias_state(t, alias_memo):
+                lines.append(f"    {names[t]} = _copy({names[t]})")
+                line_ops[len(lines)] = op
+            if check_numerics and t.dtype.is_floating and names[t] != "_":
+                env[f"c{position}"] = _numeric_check(op, ctx.xp)
+                ins = ", ".join(names[x] for x in op.inputs if x.dtype.is_floating)
+                lines.append(f"    c{position}({names[t]}, ({ins}{',' if ins else ''}))")
+                line_ops[len(lines)] = op
+        dead = [names[t] for i, t in enumerate(op.inputs)
+                if i not in op.opdef.ref_inputs and last_use.get(t) == position
+                and t not in fetched and t not in fed]
+        if dead:
+            lines.append(f"    del {', '.join(dict.fromkeys(dead))}")
+    results = [names[t] if isinstance(t, Tensor) else "None" for t in fetches]
+    lines.append(f"    return ({', '.join(results)}{',' if results else ''})")
+    source = "\n".join(lines)
+    code = compile(source, f"<flowgrad plan {id(env):x}>", "exec")
+    exec(code, env)
+    return Plan(env["_plan"], tuple(feeds), order, line_ops, line_inputs, source, graph.version,
+                stateful_lines)
+
+
+def _numeric_check(op, xp):
+    """Raises for the first op whose inputs are finite and whose output is not."""
+
+    def check(value, inputs):
+        if xp.isfinite(value).all() or not all(xp.isfinite(x).all() for x in inputs):
+            return
+        what = "NaN" if xp.isnan(value).any() else "Inf"
+        raise InvalidArgumentError(None, op, (
+            f"check_numerics: {op.describe()} produced {what} from finite inputs "
+            f"(output shape {value.shape}); this is the first op in the run to do so."))
+
+    return check

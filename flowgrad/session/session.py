@@ -1,0 +1,235 @@
+"""Session: runs fetches of a graph with feeds, holding Variables' values and random state.
+
+Runs on one Session are serialised by a lock: concurrent `run` calls from several threads are
+safe and each sees the state left by the previous one."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import warnings
+
+from flowgrad import backend
+from flowgrad.errors import FlowgradWarning, InvalidArgumentError, OpError, ResourceExhaustedError
+from flowgrad.framework.graph import Tensor, get_default_graph
+from flowgrad.session import fetches as fetch_structures
+from flowgrad.session.feeds import convert_feed
+from flowgrad.session.plan import compile_plan
+
+_defaults = threading.local()
+
+
+def _session_stack() -> list:
+    if not hasattr(_defaults, "stack"):
+        _defaults.stack = []
+    return _defaults.stack
+
+
+def get_default_session():
+    """The innermost session entered with `with sess:` / `as_default()`, or None."""
+    stack = _session_stack()
+    return stack[-1] if stack else _interactive[0]
+
+
+_interactive = [None]
+
+
+class ConfigProto:
+    """Accepted so TF1 programs run; fields are kept and, except these, ignored."""
+
+    _noted = False
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+        if fields and not ConfigProto._noted:
+            ConfigProto._noted = True
+            warnings.warn(f"flowgrad ignores ConfigProto fields {sorted(fields)}: it runs every "
+                          "op on its one backend.", FlowgradWarning, stacklevel=2)
+
+
+class GPUOptions(ConfigProto):
+    """Accepted for TF1 compatibility; ignored."""
+
+
+class RunOptions:
+    """Accepted for TF1 compatibility; ignored."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+class RunMetadata:
+    """Accepted for TF1 compatibility; nothing is recorded."""
+
+
+class _Context:
+    """What kernels may reach: the array module, Variables' values and random generators."""
+
+    def __init__(self, xp):
+        self.xp = xp
+        self.variables: dict = {}
+        self.rngs: dict = {}
+
+
+class Session:
+    """Runs parts of a graph; Variables' values live here."""
+
+    def __init__(self, target="", graph=None, config=None, backend_name=None,
+                 check_numerics=None):
+        import os
+
+        self.graph = graph if graph is not None else get_default_graph()
+        self._ctx = _Context(backend.get(backend_name))
+        self._plans: dict = {}
+        self._lock = threading.RLock()
+        self._closed = False
+        self.config = config
+        if check_numerics is None:
+            check_numerics = os.environ.get("FLOWGRAD_CHECK_NUMERICS", "") not in ("", "0")
+        self.check_numerics = check_numerics
+        self.compile_count = 0
+
+    # context management
+    def __enter__(self):
+        _session_stack().append(self)
+        return self
+
+    def __exit__(self, *exc):
+        stack = _session_stack()
+        if stack and stack[-1] is self:
+            stack.pop()
+        self.close()
+
+    @contextlib.contextmanager
+    def as_default(self):
+        """Makes this the default session inside the block (does not close it)."""
+        _session_stack().append(self)
+        try:
+            yield self
+        finally:
+            _session_stack().pop()
+
+    def close(self) -> None:
+        """Frees the Session's state; later runs raise RuntimeError."""
+        with self._lock:
+            self._closed = True
+            self._plans.clear()
+            self._ctx.variables.clear()
+            if _interactive[0] is self:
+                _interactive[0] = None
+
+    @property
+    def closed(self) -> bool:
+        """Whether close() was called."""
+        return self._closed
+
+    @property
+    def sess_str(self) -> str:
+        """The target string (always '')."""
+        return ""
+
+    # running
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Computes `fetches` (any nested structure of tensors/ops/names) with `feed_dict`."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        leaves, rebuild = fetch_structures.flatten(fetches, self.graph)
+        feeds = self._feeds(feed_dict)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            plan = self._plan(tuple(leaves), tuple(feeds))
+            results = self._execute(plan, feeds.values())
+        return rebuild(results)
+
+    def _feeds(self, feed_dict) -> dict:
+        feeds = {}
+        if not feed_dict:
+            return feeds
+        for key, value in feed_dict.items():
+            tensor = self._feed_key(key)
+            feeds[tensor] = convert_feed(tensor, value)
+        return feeds
+
+    def _feed_key(self, key) -> Tensor:
+        try:
+            tensor = self.graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+        except (KeyError, ValueError, TypeError) as e:
+            raise fetch_structures.FetchError(None, None, (
+                f"Cannot interpret feed_dict key {key!r} as a Tensor of this Session's graph: "
+                f"{e}")) from None
+        if not self.graph.is_feedable(tensor):
+            raise InvalidArgumentError(None, tensor.op, f"Tensor '{tensor.name}' may not be fed.")
+        return tensor
+
+    def _plan(self, leaves, feeds):
+        key = (leaves, feeds)
+        plan = self._plans.get(key)
+        if plan is None or plan.version != self.graph.version:
+            plan = compile_plan(self.graph, leaves, feeds, self._ctx, self.check_numerics)
+            self._plans[key] = plan
+            self.compile_count += 1
+        return plan
+
+    def _execute(self, plan, values):
+        try:
+            return plan.function(*values)
+        except Exception as e:  # every failure becomes a flowgrad error naming the op
+            raise _run_error(plan, e) from e
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """A function running `fetches` with positional feeds for `feed_list`."""
+        feed_list = list(feed_list or [])
+
+        def call(*args, **kwargs):
+            return self.run(fetches, dict(zip(feed_list, args)))
+
+        return call
+
+    def list_devices(self):
+        """The one device flowgrad runs on."""
+        return ["/device:CPU:0"]
+
+
+class InteractiveSession(Session):
+    """A Session that installs itself as the default on creation (for shells and notebooks)."""
+
+    def __init__(self, target="", graph=None, config=None, **kwargs):
+        super().__init__(target, graph, config, **kwargs)
+        _interactive[0] = self
+
+
+def _run_error(plan, error) -> Exception:
+    """The flowgrad error for `error` raised inside a plan, naming the failing op."""
+    tb, line, frame = error.__traceback__, None, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<flowgrad plan"):
+            line, frame = tb.tb_lineno, tb.tb_frame
+        tb = tb.tb_next
+    op = plan.line_ops.get(line)
+    note = ""
+    updated = [plan.line_ops[s] for s in plan.stateful_lines if line is not None and s < line]
+    if updated:
+        names = ", ".join(sorted({_updated_variable(o) for o in updated}))
+        note = f" Variables already updated in this run: {names}."
+    if isinstance(error, OpError):
+        if note:
+            error.message += note
+            error.args = (error.message,)
+        return error
+    if op is None:
+        return error
+    shapes = ", ".join(
+        str(getattr(frame.f_locals.get(name), "shape", "?")) for name in plan.line_inputs.get(line, []))
+    message = (f"{op.describe()} failed at run time: {type(error).__name__}: {error}. "
+               f"Run-time input shapes: [{shapes}].{note}")
+    if isinstance(error, MemoryError):
+        return ResourceExhaustedError(None, op, message)
+    return InvalidArgumentError(None, op, message)
+
+
+def _updated_variable(op) -> str:
+    from flowgrad.ops.state_ops import variable_of
+
+    return variable_of(op).name
+
