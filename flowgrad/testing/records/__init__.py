@@ -1,0 +1,1 @@
+"""OpInfo records, one module per op family, each defining RECORDS."""
