@@ -33,6 +33,7 @@ class OpInfo:
     domain:  (low, high) for generated float inputs, away from kinks and poles
     grad:    0 (not differentiable), 1, or 2 (second order checked too)
     kind:    'pure' | 'stateful' | 'random' | 'io' (non-pure records go to topic tests)
+    dynamic: also feed through placeholders whose dims are all unknown (runtime-shape paths)
     """
 
     name: str
@@ -49,6 +50,7 @@ class OpInfo:
     grad_inputs: tuple | None = None  # which args are differentiated (default: float args)
     kind: str = "pure"
     int_inputs: bool = False
+    dynamic: bool = True  # also run with every placeholder dim unknown (None)
 
     def __post_init__(self):
         if not self.types:

@@ -1,0 +1,1 @@
+"""`make bench`: flowgrad beside hand-written NumPy and the peers, in one run."""
