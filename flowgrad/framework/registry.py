@@ -44,6 +44,8 @@ class OpDef:
     forwards_input = False
     # the kernel returns an array owned by the Session or graph (a Variable's value)
     owns_result = False
+    # the kernel reads Session state, so plans never compute it ahead of a run
+    reads_state = False
 
     @property
     def mutates_state(self) -> bool:

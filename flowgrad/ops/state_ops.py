@@ -19,6 +19,7 @@ class VariableV2(NotDifferentiable):
     """A variable: its value lives in each Session, keyed by this op's name."""
 
     owns_result = True
+    reads_state = True
 
     def infer(self, *, shape, dtype):
         return Spec(shape, dtype)
@@ -151,6 +152,7 @@ class IsVariableInitialized(NotDifferentiable):
     """Whether the referenced variable has a value in this Session."""
 
     ref_inputs = (0,)
+    reads_state = True
 
     def infer(self, ref):
         return Spec([], dtypes.bool)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from flowgrad.errors import InvalidArgumentError
 from flowgrad.framework.graph import Operation, Tensor
+from flowgrad.session.simplify import simplify
 
 
 @dataclass
@@ -88,57 +89,78 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
     """Builds the Plan for `fetches` (Tensors/Operations) given fed tensors `feeds`."""
     fed = {t: f"f{i}" for i, t in enumerate(feeds)}
     order = schedule(needed_ops(fetches, fed))
+    if not check_numerics:  # checking wants every op to run, in order
+        order, constants, aliases = simplify(order, fed, ctx)
+    else:
+        constants, aliases = {}, {}
+    env = {"_copy": ctx.xp.array}
     names = dict(fed)
+    for i, (t, value) in enumerate(constants.items()):
+        names[t] = f"c{i}"
+        env[f"c{i}"] = value
+
+    def resolve(t):
+        while t in aliases:
+            t = aliases[t]
+        return t
+
+    def name_of(t):
+        return names[resolve(t)]
+
     last_use = {}
     for position, op in enumerate(order):
-        for i, t in enumerate(op.inputs):
-            if i not in op.opdef.ref_inputs:
-                last_use[t] = position
-    fetched = {t for t in fetches if isinstance(t, Tensor)}
-    alias_memo = {}
-    env = {"_copy": ctx.xp.array}
+        for t in _data_inputs(op):
+            last_use[resolve(t)] = position
+    for t in fetches:  # fetched values stay alive to the end
+        if isinstance(t, Tensor):
+            last_use[resolve(t)] = len(order)
     lines = [f"def _plan({', '.join(fed.values())}):"]
     line_ops, line_inputs, stateful_lines = {}, {}, []
     for position, op in enumerate(order):
         kernel = f"k{position}"
         env[kernel] = op.opdef.compile(op, ctx)
-        inputs = [names[t] for i, t in enumerate(op.inputs) if i not in op.opdef.ref_inputs]
-        args = ", ".join(inputs)
+        inputs = [name_of(t) for t in _data_inputs(op)]
         outs = []
         for t in op.outputs:
             names[t] = f"t{position}_{t.value_index}"
-            outs.append(names[t] if t in last_use or t in fetched else "_")
-        target = ""
-        if len(outs) == 1:
-            target = f"{outs[0]} = "
-        elif outs:
-            target = f"{', '.join(outs)}, = "
-        lines.append(f"    {target}{kernel}({args})")
+            outs.append(names[t])
+        target = f"{outs[0]} = " if len(outs) == 1 else (f"{', '.join(outs)}, = " if outs else "")
+        lines.append(f"    {target}{kernel}({', '.join(inputs)})")
         line_ops[len(lines)] = op
         line_inputs[len(lines)] = inputs
         if op.opdef.mutates_state:
             stateful_lines.append(len(lines))
-        for t in op.outputs:
-            if t in fetched and _may_alias_state(t, alias_memo):
-                lines.append(f"    {names[t]} = _copy({names[t]})")
-                line_ops[len(lines)] = op
-            if check_numerics and t.dtype.is_floating and names[t] != "_":
-                env[f"c{position}"] = _numeric_check(op, ctx.xp)
-                ins = ", ".join(names[x] for x in op.inputs if x.dtype.is_floating)
-                lines.append(f"    c{position}({names[t]}, ({ins}{',' if ins else ''}))")
-                line_ops[len(lines)] = op
-        dead = [names[t] for i, t in enumerate(op.inputs)
-                if i not in op.opdef.ref_inputs and last_use.get(t) == position
-                and t not in fetched and t not in fed]
+        if check_numerics:
+            for t in op.outputs:
+                if t.dtype.is_floating:
+                    env[f"n{position}"] = _numeric_check(op, ctx.xp)
+                    ins = "".join(f"{name_of(x)}, " for x in op.inputs if x.dtype.is_floating)
+                    lines.append(f"    n{position}({names[t]}, ({ins}))")
+                    line_ops[len(lines)] = op
+        dead = [name_of(t) for t in dict.fromkeys(map(resolve, _data_inputs(op)))
+                if last_use.get(t) == position and name_of(t).startswith("t")]
         if dead:
-            lines.append(f"    del {', '.join(dict.fromkeys(dead))}")
-    results = [names[t] if isinstance(t, Tensor) else "None" for t in fetches]
+            lines.append(f"    del {', '.join(dead)}")
+    # fetched values never alias Session or graph state: copy those that may
+    alias_memo = {}
+    results = []
+    for t in fetches:
+        if not isinstance(t, Tensor):
+            results.append("None")
+        elif t not in fed and (_may_alias_state(t, alias_memo) or name_of(t).startswith("c")):
+            results.append(f"_copy({name_of(t)})")
+        else:
+            results.append(name_of(t))
     lines.append(f"    return ({', '.join(results)}{',' if results else ''})")
     source = "\n".join(lines)
     code = compile(source, f"<flowgrad plan {id(env):x}>", "exec")
     exec(code, env)
     return Plan(env["_plan"], tuple(feeds), order, line_ops, line_inputs, source, graph.version,
                 stateful_lines)
+
+
+def _data_inputs(op):
+    return [t for i, t in enumerate(op.inputs) if i not in op.opdef.ref_inputs]
 
 
 def _numeric_check(op, xp):
