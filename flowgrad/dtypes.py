@@ -10,7 +10,7 @@ import numpy as np
 class DType:
     """A tensor element type, named as TensorFlow 1 names it."""
 
-    __slots__ = ("name", "as_numpy_dtype", "as_datatype_enum", "_np")
+    __slots__ = ("_np", "as_datatype_enum", "as_numpy_dtype", "name")
 
     def __init__(self, name: str, np_type, enum: int):
         self.name = name
@@ -19,7 +19,7 @@ class DType:
         self._np = np.dtype(np_type)
 
     @property
-    def base_dtype(self) -> "DType":
+    def base_dtype(self) -> DType:
         """The dtype itself (flowgrad has no reference dtypes)."""
         return self
 
@@ -102,12 +102,14 @@ string = DType("string", np.object_, 7)
 
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool, string)
 _BY_NAME = {d.name: d for d in ALL}
-_BY_NAME.update(half=float16, double=float64)
+_BY_NAME.update(half=float16, float=float32, double=float64)
 _BY_NUMPY = {np.dtype(d.as_numpy_dtype): d for d in ALL}
 _BY_NUMPY[np.dtype(np.str_)] = string
 _BY_NUMPY[np.dtype(np.bytes_)] = string
 _BY_ENUM = {d.as_datatype_enum: d for d in ALL}
-_PYTHON_TYPES = {float: float32, int: int32, builtins.bool: bool, str: string, bytes: string}
+# As TF1: float is float32, but the type `int` goes through NumPy (int64); only Python *values*
+# default to int32 (see flowgrad.framework.values).
+_PYTHON_TYPES = {float: float32, builtins.bool: bool, str: string, bytes: string}
 
 
 def as_dtype(type_value) -> DType:
@@ -115,8 +117,10 @@ def as_dtype(type_value) -> DType:
     if isinstance(type_value, DType):
         return type_value
     if isinstance(type_value, str):
+        # only TF1's names: NumPy's spellings ('float' is float64 there, 'f4', 'long') are not
         if type_value in _BY_NAME:
             return _BY_NAME[type_value]
+        raise TypeError(f"Cannot convert {type_value!r} to a flowgrad DType")
     elif isinstance(type_value, int) and not isinstance(type_value, type):
         if type_value in _BY_ENUM:
             return _BY_ENUM[type_value]

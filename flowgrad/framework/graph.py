@@ -11,6 +11,8 @@ from flowgrad.framework.shapes import TensorShape, as_shape
 from flowgrad.framework.source import format_site, user_site
 
 _SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\-/>]*$")
+# op names, and scope names at the root, may not start with '_', '-', '/' or '>' (as TF1)
+_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
 
 
 class GraphKeys:
@@ -37,12 +39,12 @@ class GraphKeys:
 class Tensor:
     """One output of an Operation: a symbolic value with a static shape and dtype."""
 
-    __slots__ = ("op", "value_index", "dtype", "_shape", "__weakref__")
+    __slots__ = ("__weakref__", "_shape", "dtype", "op", "value_index")
     # Make NumPy defer to Tensor's reflected operators (np_array + tensor gives a Tensor).
     __array_priority__ = 100
     __array_ufunc__ = None
 
-    def __init__(self, op: "Operation", value_index: int, dtype, shape: TensorShape):
+    def __init__(self, op: Operation, value_index: int, dtype, shape: TensorShape):
         self.op = op
         self.value_index = value_index
         self.dtype = dtype
@@ -54,7 +56,7 @@ class Tensor:
         return f"{self.op.name}:{self.value_index}"
 
     @property
-    def graph(self) -> "Graph":
+    def graph(self) -> Graph:
         """The graph this tensor belongs to."""
         return self.op.graph
 
@@ -82,7 +84,7 @@ class Tensor:
                 f"(set_shape on '{self.name}')"
             ) from None
 
-    def consumers(self) -> list["Operation"]:
+    def consumers(self) -> list[Operation]:
         """The operations that take this tensor as an input."""
         return [op for op in self.op.graph._consumers.get(self, ())]
 
@@ -111,10 +113,8 @@ class Tensor:
 class Operation:
     """A node of the graph: an op type applied to input tensors, with attributes."""
 
-    __slots__ = (
-        "graph", "name", "type", "opdef", "inputs", "outputs", "control_inputs",
-        "attrs", "device", "site", "_id", "__weakref__",
-    )
+    __slots__ = ("__weakref__", "_id", "attrs", "control_inputs", "device", "graph", "inputs",
+                 "name", "opdef", "outputs", "site", "type")
 
     def __init__(self, graph, name, opdef, inputs, specs, attrs, control_inputs, device, site):
         self.graph = graph
@@ -153,7 +153,7 @@ class Operation:
         """Runs this operation in the default (or given) session."""
         _session_for(session, self.graph, "Operation.run()").run(self, feed_dict)
 
-    def _add_control_input(self, op: "Operation") -> None:
+    def _add_control_input(self, op: Operation) -> None:
         self.graph._check_not_finalized()
         if op not in self.control_inputs:
             self.control_inputs.append(op)
@@ -258,7 +258,8 @@ class Graph:
         state = self._state()
         old = state.name_stack
         if name:
-            if not _SCOPE_NAME.match(name) or name.startswith("/"):
+            pattern = _SCOPE_NAME if old else _OP_NAME
+            if not pattern.match(name) or name.startswith("/"):
                 raise ValueError(f"'{name}' is not a valid scope name")
             new = name[:-1] if name.endswith("/") else self.unique_name(name)
         else:
@@ -301,6 +302,8 @@ class Graph:
     # ops
     def _create_op(self, opdef, inputs, specs, attrs, name, site) -> Operation:
         self._check_not_finalized()
+        if not _OP_NAME.match(name):
+            raise ValueError(f"'{name}' is not a valid node name")
         state = self._state()
         input_ops = {t.op for t in inputs}
         controls = [c for c in dict.fromkeys(state.control_stack) if c not in input_ops]

@@ -41,12 +41,16 @@ def to_array(value) -> np.ndarray:
     except ValueError as e:
         raise ConversionError(f"a ragged or malformed nested list ({e})") from None
     if array.dtype.kind == "O":
+        if all(isinstance(v, numbers.Integral) for v in array.reshape(-1)):
+            raise ConversionError(f"{value!r} holds integers outside int64's range")
         raise ConversionError(f"a {type(value).__name__} of Python objects is not an array value")
     return array
 
 
-def _describe(array: np.ndarray) -> str:
-    return f"{array.dtype.name} array of shape {array.shape}"
+def describe(array: np.ndarray) -> str:
+    """'a float32 array of shape (2, 3)', for messages."""
+    article = "an" if array.dtype.name[0] in "io" else "a"  # an int32, a uint8
+    return f"{article} {array.dtype.name} array of shape {array.shape}"
 
 
 def convert(value, dtype: dtypes.DType) -> np.ndarray:
@@ -55,9 +59,10 @@ def convert(value, dtype: dtypes.DType) -> np.ndarray:
     if isinstance(value, np.ndarray) and value.dtype == target:
         return value
     if dtype is dtypes.string:
-        array = to_array(value) if not isinstance(value, (str, bytes)) else np.asarray(value)
+        # np.asarray(b"...") would strip trailing NUL bytes (serialized protobufs end in them)
+        array = to_array(value) if not isinstance(value, (str, bytes)) else np.array(value, object)
         if array.dtype.kind not in "USO":
-            raise ConversionError(f"a {_describe(array)} is not a string value")
+            raise ConversionError(f"{describe(array)} is not a string value")
         return array.astype(object)
     if isinstance(value, (str, bytes)):
         raise ConversionError(f"the string {value!r} is not a {dtype.name} value")
@@ -66,17 +71,17 @@ def convert(value, dtype: dtypes.DType) -> np.ndarray:
     array = to_array(value)
     kind, want = array.dtype.kind, target.kind
     if kind in "USV":
-        raise ConversionError(f"a {_describe(array)} of strings is not numeric")
+        raise ConversionError(f"{describe(array)} of strings is not numeric")
     if kind == "c":
-        raise ConversionError(f"a complex {_describe(array)} would lose its imaginary part")
+        raise ConversionError(f"{describe(array)} would lose its imaginary part")
     if (kind == "b") != (want == "b"):
-        raise ConversionError(f"a {_describe(array)} cannot become {dtype.name}: bool and "
+        raise ConversionError(f"{describe(array)} cannot become {dtype.name}: bool and "
                               "numbers do not convert implicitly (use tf.cast)")
     if want == "f":
         with np.errstate(over="ignore", invalid="ignore"):
             out = array.astype(target)
         if kind == "f" and np.any(np.isinf(out) & np.isfinite(array)):
-            raise ConversionError(f"a {_describe(array)} has finite values that overflow {dtype.name}")
+            raise ConversionError(f"{describe(array)} has finite values that overflow {dtype.name}")
         return out
     if want in "iu":
         if kind == "f":
@@ -84,14 +89,14 @@ def convert(value, dtype: dtypes.DType) -> np.ndarray:
                 integral = np.all(np.isfinite(array)) and np.all(array == np.floor(array))
             if not integral:
                 raise ConversionError(
-                    f"a {_describe(array)} has non-integral or non-finite values: "
+                    f"{describe(array)} has non-integral or non-finite values: "
                     f"{dtype.name} would silently drop them (round or cast explicitly)")
         if array.size:
             info = np.iinfo(target)
             low, high = array.min(), array.max()
             if low < info.min or high > info.max:
                 raise ConversionError(
-                    f"a {_describe(array)} has values in [{low}, {high}], outside "
+                    f"{describe(array)} has values in [{low}, {high}], outside "
                     f"{dtype.name}'s range [{info.min}, {info.max}]")
         return array.astype(target)
     return array.astype(target)

@@ -114,8 +114,8 @@ def _scaled(op_cls, shape, scale, shift, dtype, seed, name, default_name):
     dtype = dtypes.as_dtype(dtype)
     with name_scope(name, default_name, [shape]) as scope:
         shape_t = _shape_input(shape)
-        scale_t = convert_to_tensor(scale, dtype=dtype, name="stddev")
         shift_t = convert_to_tensor(shift, dtype=dtype, name="mean")
+        scale_t = convert_to_tensor(scale, dtype=dtype, name="stddev")
         sample = op_cls.apply(shape_t, dtype=dtype, **_seed_attrs(seed))
         from flowgrad.ops.math_ops import add, multiply
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flowgrad import dtypes
-from flowgrad.framework.graph import GraphKeys, Tensor, get_default_graph, name_scope
+from flowgrad.framework.graph import (
+    GraphKeys,
+    Tensor,
+    control_dependencies,
+    get_default_graph,
+    name_scope,
+)
 from flowgrad.framework.registry import convert_to_tensor
 from flowgrad.ops import array_ops, state_ops
 from flowgrad.ops.control_ops import group
@@ -19,7 +24,10 @@ class Variable:
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         init_from_fn = callable(initial_value)
-        with name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
+        # as TF1's init_scope: outside any control_dependencies block, so that running the
+        # initializer never runs the ops that block waits for (a train op, update ops)
+        with (control_dependencies(None),
+              name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope):
             if init_from_fn:
                 with name_scope("Initializer"):
                     initial_value = initial_value()

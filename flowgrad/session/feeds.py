@@ -10,7 +10,7 @@ from flowgrad.framework import values
 
 def _given(value) -> str:
     if isinstance(value, np.ndarray):
-        return f"a {value.dtype.name} array of shape {value.shape}"
+        return values.describe(value)
     text = repr(value)
     return f"{type(value).__name__} {text[:60]}{'...' if len(text) > 60 else ''}"
 
