@@ -114,6 +114,11 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
     for t in fetches:  # fetched values stay alive to the end
         if isinstance(t, Tensor):
             last_use[resolve(t)] = len(order)
+    # fetched values never alias Session state: copy those that may as soon as they are made,
+    # before a later stateful op of the run updates the variable in place
+    alias_memo = {}
+    copy_now = {resolve(t) for t in fetches
+                if isinstance(t, Tensor) and t not in fed and _may_alias_state(t, alias_memo)}
     lines = [f"def _plan({', '.join(fed.values())}):"]
     line_ops, line_inputs, stateful_lines = {}, {}, []
     for position, op in enumerate(order):
@@ -130,6 +135,9 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
         line_inputs[len(lines)] = inputs
         if op.opdef.mutates_state:
             stateful_lines.append(len(lines))
+        for t in copy_now.intersection(op.outputs):
+            lines.append(f"    {names[t]} = _copy({names[t]})")
+            line_ops[len(lines)] = op
         if check_numerics:
             for t in op.outputs:
                 if t.dtype.is_floating:
@@ -141,13 +149,11 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
                 if last_use.get(t) == position and name_of(t).startswith("t")]
         if dead:
             lines.append(f"    del {', '.join(dead)}")
-    # fetched values never alias Session or graph state: copy those that may
-    alias_memo = {}
     results = []
     for t in fetches:
         if not isinstance(t, Tensor):
             results.append("None")
-        elif t not in fed and (_may_alias_state(t, alias_memo) or name_of(t).startswith("c")):
+        elif t not in fed and name_of(t).startswith("c"):  # the plan's constants stay private
             results.append(f"_copy({name_of(t)})")
         else:
             results.append(name_of(t))
