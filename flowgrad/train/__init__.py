@@ -1,0 +1,23 @@
+"""tf.train: optimizers, the global step and learning-rate schedules. This module only
+re-exports."""
+
+from flowgrad.train.adagrad import AdagradOptimizer
+from flowgrad.train.adam import AdamOptimizer
+from flowgrad.train.gradient_descent import GradientDescentOptimizer
+from flowgrad.train.learning_rate_decay import (
+    exponential_decay,
+    inverse_time_decay,
+    natural_exp_decay,
+    piecewise_constant,
+    polynomial_decay,
+)
+from flowgrad.train.momentum import MomentumOptimizer
+from flowgrad.train.optimizer import Optimizer
+from flowgrad.train.rmsprop import RMSPropOptimizer
+from flowgrad.train.training_util import (
+    assert_global_step,
+    create_global_step,
+    get_global_step,
+    get_or_create_global_step,
+    global_step,
+)
