@@ -113,7 +113,8 @@ def create_op(opdef, inputs, attrs, name=None, graph=None):
     try:
         specs = opdef.infer(*tensors, **attrs)
     except (ValueError, TypeError) as e:
-        full_name = graph.unique_name(name or opdef.type, mark_as_used=False)
+        full_name = (name[:-1] if name and name.endswith("/")
+                     else graph.unique_name(name or opdef.type, mark_as_used=False))
         shapes = ", ".join(f"{t.dtype.name}{t.shape}" for t in tensors)
         message = (f"{opdef.type} '{full_name}' (created at {format_site(site)}): {e} "
                    f"[inputs: {shapes}]")

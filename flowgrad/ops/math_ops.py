@@ -5,42 +5,73 @@ from __future__ import annotations
 import builtins
 
 from flowgrad import dtypes
+from flowgrad.errors import DTypeError
 from flowgrad.framework import values
 from flowgrad.framework.graph import Tensor, name_scope
-from flowgrad.framework.registry import NotDifferentiable, OpDef, Spec, convert_to_tensor, register_op
-from flowgrad.framework.shapes import TensorShape
+from flowgrad.framework.registry import (
+    NotDifferentiable,
+    OpDef,
+    Spec,
+    convert_to_tensor,
+    register_op,
+)
+from flowgrad.framework.source import format_site, user_site
 from flowgrad.ops import array_ops
 from flowgrad.ops.array_ops import reshape, shape
-from flowgrad.ops.rules import binary, constant_value, normalize_axes, require, same_dtype, unary
+from flowgrad.ops.rules import (
+    binary,
+    broadcast_shape,
+    constant_value,
+    normalize_axes,
+    require,
+    same_dtype,
+    unary,
+)
 
 
-def _to_tensors(x, y):
-    """Converts operands: a non-Tensor takes the other side's dtype (TF1's rule), losslessly."""
-    x_is, y_is = isinstance(x, Tensor), isinstance(y, Tensor)
-    if x_is and y_is:
-        return x, y
-    if not x_is and not y_is:
-        x = convert_to_tensor(x)
-    ref = x if isinstance(x, Tensor) else y
-    return (x if x_is or x is ref else _like(x, ref)), (y if y_is else _like(y, ref))
+def _is_graph_value(v) -> bool:
+    return isinstance(v, Tensor) or hasattr(v, "_as_graph_element")
 
 
-def _like(value, ref: Tensor) -> Tensor:
-    if hasattr(value, "_as_graph_element"):
-        return convert_to_tensor(value)
+def _to_tensors(x, y, op_type="", scope=""):
+    """Converts operands: a Python/NumPy value takes the other side's dtype (TF1's rule) when
+    that is lossless, and raises TypeError otherwise. Constants are named 'x' and 'y', inside
+    the op's scope as in TF1 (`add/y`)."""
+    if not _is_graph_value(x) and not _is_graph_value(y):
+        x = convert_to_tensor(x, name="x")
+    x = convert_to_tensor(x) if _is_graph_value(x) else x
+    y = convert_to_tensor(y) if _is_graph_value(y) else y
+    if not isinstance(x, Tensor):
+        x = _like(x, y, "x", op_type, scope)
+    if not isinstance(y, Tensor):
+        y = _like(y, x, "y", op_type, scope)
+    return x, y
+
+
+def _like(value, ref: Tensor, param: str, op_type: str, scope: str) -> Tensor:
     try:
-        return array_ops.constant(values.convert(value, ref.dtype), dtype=ref.dtype, name="y")
+        return array_ops.constant(values.convert(value, ref.dtype), dtype=ref.dtype, name=param)
     except (values.ConversionError, TypeError) as e:
-        raise TypeError(
-            f"Cannot combine {value!r} with Tensor '{ref.name}' of dtype {ref.dtype.name}: {e}. "
-            "Use a value of the tensor's type or tf.cast the tensor."
+        raise DTypeError(
+            f"Expected {ref.dtype.name} passed to parameter '{param}' of op {op_type} "
+            f"'{scope.rstrip('/')}' (created at {format_site(user_site())}), got {value!r} of "
+            f"type '{type(value).__name__}' instead: {e}. Use a value that {ref.dtype.name} can "
+            f"represent, or tf.cast the tensor '{ref.name}'."
         ) from None
 
 
-def _binary_builder(opdef_cls, doc):
+def _apply_binary(opdef_cls, x, y, name, default_name=None):
+    """Applies a binary op; Python operands are converted inside the op's name scope."""
+    if isinstance(x, Tensor) and isinstance(y, Tensor):
+        return opdef_cls.apply(x, y, name=name or default_name)
+    with name_scope(name, default_name or opdef_cls.type, [x, y]) as scope:
+        x, y = _to_tensors(x, y, opdef_cls.type, scope)
+        return opdef_cls.apply(x, y, name=scope)
+
+
+def _binary_builder(opdef_cls, doc, default_name=None):
     def builder(x, y, name=None):
-        x, y = _to_tensors(x, y)
-        return opdef_cls.apply(x, y, name=name)
+        return _apply_binary(opdef_cls, x, y, name, default_name)
 
     builder.__doc__ = doc
     return builder
@@ -103,7 +134,7 @@ class RealDiv(OpDef):
         return xp.true_divide(x, y)
 
     def gradient(self, op, grad):
-        x, y = op.inputs
+        y = op.inputs[1]
         return [grad / y, -grad * op.outputs[0] / y]
 
 
@@ -115,6 +146,8 @@ class FloorDiv(NotDifferentiable):
         return binary(x, y)
 
     def forward(self, xp, x, y):
+        if x.dtype.kind == "f":
+            return xp.floor(xp.true_divide(x, y))  # TF1: floor(x / y); NumPy's differs (1 // 0.1)
         return xp.floor_divide(x, y)
 
 
@@ -199,14 +232,14 @@ class SquaredDifference(OpDef):
 
     def gradient(self, op, grad):
         x, y = op.inputs
-        d = grad * 2.0 * (x - y) if op.outputs[0].dtype.is_floating else grad * 2 * (x - y)
-        return [d, -d]
+        dx = grad * (2 * (x - y))
+        return [dx, -dx]
 
 
 add = _binary_builder(AddV2, "x + y, elementwise with broadcasting.")
 subtract = _binary_builder(Sub, "x - y, elementwise with broadcasting.")
 multiply = _binary_builder(Mul, "x * y, elementwise with broadcasting.")
-floordiv = _binary_builder(FloorDiv, "x // y, rounding toward minus infinity.")
+floordiv = _binary_builder(FloorDiv, "x // y, rounding toward minus infinity.", "floordiv")
 floor_div = floordiv
 floormod = _binary_builder(FloorMod, "x % y, with the sign of y.")
 mod = floormod
@@ -216,32 +249,54 @@ squared_difference = _binary_builder(SquaredDifference, "(x - y)², elementwise.
 realdiv = _binary_builder(RealDiv, "x / y for floating tensors.")
 
 
-def pow(x, y, name=None):  # noqa: A001 - TF1's public name
-    """x ** y, elementwise."""
-    x, y = _to_tensors(x, y)
-    return Pow.apply(x, y, name=name)
+pow = _binary_builder(Pow, "x ** y, elementwise.")
+
+# TF1's _TRUEDIV_TABLE: small ints divide in float32, 32/64-bit ints in float64
+_TRUEDIV_DTYPE = {dtypes.int8: dtypes.float32, dtypes.uint8: dtypes.float32,
+                  dtypes.int16: dtypes.float32, dtypes.uint16: dtypes.float32,
+                  dtypes.int32: dtypes.float64, dtypes.int64: dtypes.float64}
+
+
+def _same_dtype_or_raise(x, y, what):
+    if x.dtype != y.dtype:
+        raise DTypeError(f"{what}: x and y must have the same dtype, got {x.dtype.name} and "
+                         f"{y.dtype.name} (created at {format_site(user_site())}); flowgrad "
+                         "never promotes implicitly, use tf.cast on one side")
 
 
 def truediv(x, y, name=None):
-    """x / y; integer inputs are cast to float (int32 → float64, as TF1 does)."""
-    x, y = _to_tensors(x, y)
-    if x.dtype.is_integer:
-        same_dtype(x, y)
-        target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
-        with name_scope(name, "truediv", [x, y]) as scope:
-            return RealDiv.apply(cast(x, target), cast(y, target), name=scope)
-    return RealDiv.apply(x, y, name=name)
+    """x / y; integers are cast first (int32 → float64, int16 → float32, as TF1 does)."""
+    with name_scope(name, "truediv", [x, y]) as scope:
+        x, y = _to_tensors(x, y, "RealDiv", scope)
+        _same_dtype_or_raise(x, y, "truediv")
+        target = _TRUEDIV_DTYPE.get(x.dtype)
+        if target is not None:
+            x, y = cast(x, target), cast(y, target)
+        return RealDiv.apply(x, y, name=scope)
 
 
-divide = truediv
+def divide(x, y, name=None):
+    """x / y, true division (TF1's `tf.divide`: the `/` operator)."""
+    return truediv(x, y, name=name)
 
 
 def div(x, y, name=None):
     """Python 2 division: floor division for integers, true division for floats."""
-    x, y = _to_tensors(x, y)
-    if x.dtype.is_integer:
-        return FloorDiv.apply(x, y, name=name or "div")
-    return RealDiv.apply(x, y, name=name or "div")
+    with name_scope(name, "div", [x, y]) as scope:
+        x, y = _to_tensors(x, y, "RealDiv", scope)
+        _same_dtype_or_raise(x, y, "div")
+        op = RealDiv if x.dtype.is_floating else FloorDiv
+        return op.apply(x, y, name=scope)
+
+
+def scalar_mul(scalar, x, name=None):
+    """scalar * x for a 0-d scalar (converted to x's dtype)."""
+    x = convert_to_tensor(x)
+    with name_scope(name, "scalar_mul", [scalar, x]) as scope:
+        scalar, x = _to_tensors(scalar, x, "Mul", scope)
+        if scalar.shape.ndims != 0:
+            raise ValueError(f"Only scalar multiply works, got shape {scalar.shape}")
+        return Mul.apply(scalar, x, name=scope)
 
 
 # --- comparisons and logic ------------------------------------------------------------------
@@ -250,22 +305,15 @@ def div(x, y, name=None):
 def _comparison(type_name, kernel_name, doc, allowed="numeric"):
     def infer(self, x, y):
         dtype = same_dtype(x, y)
-        if allowed == "numeric" and not dtype.is_numeric:
-            raise TypeError(f"{type_name} needs numeric inputs, got {dtype.name}")
-        return binary(x, y, "numeric" if dtype.is_numeric else "bool", out_dtype=dtypes.bool) \
-            if dtype.is_numeric else Spec(binary_shape(x, y), dtypes.bool)
+        if allowed == "numeric":
+            require(dtype, "numeric", "inputs")
+        return Spec(broadcast_shape(x.shape, y.shape), dtypes.bool)
 
     def forward(self, xp, x, y):
         return getattr(xp, kernel_name)(x, y)
 
     cls = type(type_name, (NotDifferentiable,), {"infer": infer, "forward": forward, "__doc__": doc})
     return register_op(cls)
-
-
-def binary_shape(x, y):
-    from flowgrad.ops.rules import broadcast_shape
-
-    return broadcast_shape(x.shape, y.shape)
 
 
 Equal = _comparison("Equal", "equal", "x == y, elementwise.", allowed="any")
@@ -345,7 +393,9 @@ def _unary_op(type_name, kernel, grad_rule, doc, allowed="numeric"):
 
 Neg = _unary_op("Neg", lambda xp, x: xp.negative(x), lambda x, y, g: -g, "-x.")
 Abs = _unary_op("Abs", lambda xp, x: xp.abs(x), lambda x, y, g: g * sign(x), "|x|; abs'(0) = 0.")
-Sign = _unary_op("Sign", lambda xp, x: xp.sign(x), None, "The sign of x: -1, 0 or 1.")
+# TF1 gives Sign a zero gradient (not None), so sums through it stay connected
+Sign = _unary_op("Sign", lambda xp, x: xp.sign(x), lambda x, y, g: zeros_like_(x),
+                 "The sign of x: -1, 0 or 1.")
 Square = _unary_op("Square", lambda xp, x: xp.square(x), lambda x, y, g: g * (2 * x), "x².")
 Sqrt = _unary_op("Sqrt", lambda xp, x: xp.sqrt(x), lambda x, y, g: g * 0.5 / y, "√x.", "float")
 Rsqrt = _unary_op("Rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda x, y, g: g * -0.5 * y * y * y,
@@ -373,8 +423,10 @@ class Sigmoid(OpDef):
         return unary(x, "float")
 
     def forward(self, xp, x):
-        # tanh form: never overflows, unlike 1 / (1 + exp(-x)) for large negative x
-        return 0.5 * (xp.tanh(0.5 * x) + 1).astype(x.dtype, copy=False)
+        # e = exp(-|x|) <= 1 never overflows; e / (1 + e) keeps the left tail's precision
+        e = xp.exp(-xp.abs(x))
+        s = 1 / (1 + e)
+        return xp.where(x >= 0, s, e * s)
 
     def gradient(self, op, grad):
         y = op.outputs[0]
@@ -390,7 +442,7 @@ def _unary_builder(opdef_cls, doc):
 
 
 negative = neg = _unary_builder(Neg, "-x, elementwise.")
-abs = _unary_builder(Abs, "|x|, elementwise.")  # noqa: A001
+abs = _unary_builder(Abs, "|x|, elementwise.")
 sign = _unary_builder(Sign, "The sign of x, elementwise.")
 square = _unary_builder(Square, "x², elementwise.")
 sqrt = _unary_builder(Sqrt, "√x, elementwise.")
@@ -405,7 +457,12 @@ sigmoid = _unary_builder(Sigmoid, "The logistic function, elementwise.")
 reciprocal = _unary_builder(Reciprocal, "1/x, elementwise.")
 floor = _unary_builder(Floor, "Rounds down, elementwise.")
 ceil = _unary_builder(Ceil, "Rounds up, elementwise.")
-round = _unary_builder(Round, "Rounds half to even (banker's rounding), elementwise.")  # noqa: A001
+
+
+def round(x, name=None):
+    """Rounds half to even (banker's rounding), elementwise; integers are returned as they are."""
+    x = convert_to_tensor(x)
+    return x if x.dtype.is_integer else Round.apply(x, name=name)
 
 
 # --- casts, selection, n-ary ----------------------------------------------------------------
@@ -429,12 +486,14 @@ class Cast(OpDef):
 
 
 def cast(x, dtype, name=None):
-    """`x` converted to `dtype` (an explicit, possibly lossy conversion)."""
-    x = convert_to_tensor(x)
+    """`x` converted to `dtype` (an explicit, possibly lossy conversion); `x` itself when it
+    already has that dtype, as in TF1."""
     dtype = dtypes.as_dtype(dtype)
-    if x.dtype == dtype:
-        return x if name is None else array_ops.identity(x, name=name)
-    return Cast.apply(x, DstT=dtype, name=name)
+    if isinstance(x, Tensor) and x.dtype == dtype:
+        return x
+    with name_scope(name, "Cast", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        return x if x.dtype == dtype else Cast.apply(x, DstT=dtype, name=scope)
 
 
 def to_float(x, name="ToFloat"):
@@ -512,22 +571,26 @@ class Where(NotDifferentiable):
         return xp.argwhere(c).astype(xp.int64)
 
 
-def where(condition, x=None, y=None, name=None):
-    """v1 where: select from x/y by condition (equal shapes or 1-D row selector), or coords."""
+def _select(opdef_cls, condition, x, y, name):
     if x is None and y is None:
-        return Where.apply(condition, name=name)
+        return Where.apply(convert_to_tensor(condition), name=name)
     if x is None or y is None:
         raise ValueError("x and y must both be given, or neither")
-    x, y = _to_tensors(x, y)
-    return Select.apply(condition, x, y, name=name)
+    with name_scope(name, opdef_cls.type, [condition, x, y]) as scope:
+        condition = convert_to_tensor(condition, name="condition")
+        x, y = _to_tensors(x, y, opdef_cls.type, scope)
+        return opdef_cls.apply(condition, x, y, name=scope)
+
+
+def where(condition, x=None, y=None, name=None):
+    """v1 where: select from x/y by condition (equal shapes or 1-D row selector), or the int64
+    coordinates of true elements when x and y are omitted."""
+    return _select(Select, condition, x, y, name)
 
 
 def where_v2(condition, x=None, y=None, name=None):
-    """TF2 where: selects with broadcasting."""
-    if x is None and y is None:
-        return Where.apply(condition, name=name)
-    x, y = _to_tensors(x, y)
-    return SelectV2.apply(condition, x, y, name=name)
+    """TF2 where: selects with broadcasting of condition, x and y."""
+    return _select(SelectV2, condition, x, y, name)
 
 
 @register_op
@@ -557,9 +620,11 @@ class AddN(OpDef):
 
 def add_n(inputs, name=None):
     """The elementwise sum of a list of tensors."""
+    if not inputs:
+        raise ValueError("add_n: inputs must be a non-empty list of tensors")
     inputs = [convert_to_tensor(x) for x in inputs]
-    if len(inputs) == 1 and name is None:
-        return inputs[0]
+    if len(inputs) == 1:
+        return inputs[0] if name is None else array_ops.identity(inputs[0], name=name)
     return AddN.apply(*inputs, name=name)
 
 
@@ -600,6 +665,12 @@ def _reduced_spec(x, axes_t, keep_dims, dtype=None):
     return Spec([d for i, d in enumerate(dims) if i not in axes], dtype)
 
 
+def _axes_tuple(axes, ndims):
+    """Reduction axes as a sorted tuple of non-negative ints (duplicates merged)."""
+    axes = [int(a) for a in (axes.reshape(-1).tolist() if hasattr(axes, "reshape") else axes)]
+    return tuple(sorted({a % ndims for a in axes})) if ndims else tuple(axes)
+
+
 class _Reduction(OpDef):
     """A reduction over the axes given by a second input; keep_dims as an attr."""
 
@@ -610,16 +681,28 @@ class _Reduction(OpDef):
         require(x.dtype, self.allowed, "input")
         return _reduced_spec(x, axes, keep_dims)
 
+    def reduce(self, xp, x, axes, keep):
+        """The kernel for concrete, normalized axes."""
+        return getattr(xp, self.kernel)(x, axis=axes, keepdims=keep)
+
     def compile(self, op, ctx):
-        fn, keep = getattr(ctx.xp, self.kernel), op.attrs["keep_dims"]
-        static = constant_value(op.inputs[1])
-        if static is not None:
-            axes = tuple(static.reshape(-1).tolist())
-            return lambda x, _: fn(x, axis=axes, keepdims=keep)
-        return lambda x, a: fn(x, axis=tuple(a.reshape(-1).tolist()), keepdims=keep)
+        xp, keep, reduce = ctx.xp, op.attrs["keep_dims"], self.reduce
+        static, ndims = constant_value(op.inputs[1]), op.inputs[0].shape.ndims
+        if static is not None and ndims is not None:
+            axes = _axes_tuple(static, ndims)
+            return lambda x, _: reduce(xp, x, axes, keep)
+        return lambda x, a: reduce(xp, x, _axes_tuple(a, x.ndim), keep)
 
     def forward(self, xp, x, axes, *, keep_dims):
-        return getattr(xp, self.kernel)(x, axis=tuple(axes.reshape(-1).tolist()), keepdims=keep_dims)
+        return self.reduce(xp, x, _axes_tuple(axes, x.ndim), keep_dims)
+
+
+def _count(x, axes):
+    """How many elements each reduction group holds."""
+    n = 1
+    for a in axes:
+        n *= x.shape[a]
+    return n
 
 
 def _grad_to_input_shape(op, grad):
@@ -632,9 +715,10 @@ def _grad_to_input_shape(op, grad):
 
 @register_op
 class Sum(_Reduction):
-    """Sum over axes."""
+    """Sum over axes (in the input's dtype: int32 sums stay int32, as in TF1)."""
 
-    kernel = "sum"
+    def reduce(self, xp, x, axes, keep):
+        return xp.sum(x, axis=axes, keepdims=keep, dtype=x.dtype)
 
     def gradient(self, op, grad):
         return [_grad_to_input_shape(op, grad), None]
@@ -642,33 +726,35 @@ class Sum(_Reduction):
 
 @register_op
 class Mean(_Reduction):
-    """Mean over axes (integer means truncate, as in TF1)."""
+    """Mean over axes; integer means truncate toward zero, as TF1's integer division does."""
 
-    kernel = "mean"
-
-    def compile(self, op, ctx):
-        kernel = _Reduction.compile(self, op, ctx)
-        if op.outputs[0].dtype.is_integer:
-            xp, dtype = ctx.xp, op.outputs[0].dtype.as_numpy_dtype
-            return lambda x, a: xp.trunc(kernel(x, a)).astype(dtype)
-        return kernel
+    def reduce(self, xp, x, axes, keep):
+        count = _count(x, axes)
+        if count == 0:  # TF1: NaN for floats (0/0); NumPy would warn
+            dims = [1 if i in axes else d for i, d in enumerate(x.shape) if keep or i not in axes]
+            return xp.full(dims, float("nan") if x.dtype.kind == "f" else 0, dtype=x.dtype)
+        if x.dtype.kind == "f":
+            return xp.mean(x, axis=axes, keepdims=keep)
+        total = xp.sum(x, axis=axes, keepdims=keep, dtype=x.dtype)
+        floor = total // count
+        return floor + ((floor * count != total) & (total < 0)).astype(x.dtype)
 
     def gradient(self, op, grad):
-        x = op.inputs[0]
+        x, y = op.inputs[0], op.outputs[0]
         full = _grad_to_input_shape(op, grad)
-        count = cast(size(x), grad.dtype) / cast(size(op.outputs[0]), grad.dtype)
+        if x.shape.is_fully_defined() and y.shape.is_fully_defined():
+            count = x.shape.num_elements() // builtins.max(y.shape.num_elements(), 1)
+            return [full / builtins.max(count, 1), None]
+        count = cast(array_ops.size(x) // maximum(array_ops.size(y), 1), grad.dtype)
         return [full / count, None]
-
-
-def size(x):
-    return array_ops.size(x)
 
 
 @register_op
 class Prod(_Reduction):
-    """Product over axes."""
+    """Product over axes (in the input's dtype)."""
 
-    kernel = "prod"
+    def reduce(self, xp, x, axes, keep):
+        return xp.prod(x, axis=axes, keepdims=keep, dtype=x.dtype)
 
     def gradient(self, op, grad):
         # d/dx_i prod = prod of the others: exclusive cumprods from both sides (safe with zeros)
@@ -680,22 +766,15 @@ class Prod(_Reduction):
 class _Extremum(_Reduction):
     """Max/Min: the gradient is split equally between tied extremes (TF1)."""
 
-    def compile(self, op, ctx):
-        kernel, xp, keep = _Reduction.compile(self, op, ctx), ctx.xp, op.attrs["keep_dims"]
-        dtype = op.inputs[0].dtype
-        # TF1: the max over an empty axis is -inf (lowest int); NumPy raises instead
-        fill_value = (dtype.min if self.kernel == "max" else dtype.max) if dtype.is_integer else (
+    def reduce(self, xp, x, axes, keep):
+        if x.size:
+            return getattr(xp, self.kernel)(x, axis=axes, keepdims=keep)
+        # TF1: the max over an empty axis is -inf (the lowest int); NumPy raises instead
+        dtype = dtypes.as_dtype(x.dtype)
+        fill = (dtype.min if self.kernel == "max" else dtype.max) if dtype.is_integer else (
             -float("inf") if self.kernel == "max" else float("inf"))
-
-        def extremum(x, a):
-            if x.size:
-                return kernel(x, a)
-            axes = {int(i) % x.ndim for i in a.reshape(-1)} if x.ndim else set()
-            dims = [1 if i in axes else d for i, d in enumerate(x.shape)]
-            out = xp.full(dims, fill_value, dtype=x.dtype)
-            return out if keep else out.reshape([d for i, d in enumerate(dims) if i not in axes])
-
-        return extremum
+        dims = [1 if i in axes else d for i, d in enumerate(x.shape) if keep or i not in axes]
+        return xp.full(dims, fill, dtype=x.dtype)
 
     def gradient(self, op, grad):
         x, axes = op.inputs
@@ -757,6 +836,89 @@ reduce_min = _reduction_builder(Min, "Min", "Minimum over `axis`; +inf over an e
 reduce_prod = _reduction_builder(Prod, "Prod", "Product over `axis`.")
 reduce_any = _reduction_builder(Any, "Any", "Logical OR over `axis`.")
 reduce_all = _reduction_builder(All, "All", "Logical AND over `axis`.")
+
+
+class _ArgExtremum(NotDifferentiable):
+    """The index of the extreme value along one axis (a scalar int input)."""
+
+    kernel = ""
+
+    def infer(self, x, dimension, *, output_type):
+        require(x.dtype, "numeric", "input")
+        if output_type not in (dtypes.int32, dtypes.int64):
+            raise TypeError(f"output_type must be int32 or int64, got {output_type.name}")
+        if dimension.shape.ndims not in (None, 0):
+            raise ValueError(f"dimension must be a scalar, got shape {dimension.shape}")
+        axis = constant_value(dimension)
+        if x.shape.ndims is None:
+            return Spec(None, output_type)
+        if axis is None:
+            return Spec([None] * (x.shape.ndims - 1), output_type)
+        (axis,) = normalize_axes(int(axis), x.shape.ndims, "dimension")
+        return Spec([d for i, d in enumerate(x.shape.as_tuple()) if i != axis], output_type)
+
+    def forward(self, xp, x, dimension, *, output_type):
+        axis = int(dimension) % builtins.max(x.ndim, 1)
+        if x.shape[axis] == 0:
+            raise ValueError(f"Reduction axis {axis} is empty in shape {list(x.shape)}")
+        return getattr(xp, self.kernel)(x, axis=axis).astype(output_type.as_numpy_dtype)
+
+
+@register_op
+class ArgMax(_ArgExtremum):
+    """The index of the largest value along an axis (the first, on ties)."""
+
+    kernel = "argmax"
+
+
+@register_op
+class ArgMin(_ArgExtremum):
+    """The index of the smallest value along an axis (the first, on ties)."""
+
+    kernel = "argmin"
+
+
+def _arg_builder(opdef_cls, doc):
+    def builder(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
+        if axis is not None and dimension is not None:
+            raise ValueError("Cannot specify both 'axis' and 'dimension'")
+        axis = dimension if axis is None else axis
+        with name_scope(name, opdef_cls.type, [input]) as scope:
+            x = convert_to_tensor(input, name="input")
+            axis_t = (convert_to_tensor(axis) if _is_graph_value(axis) else
+                      array_ops.constant(0 if axis is None else axis, dtype=dtypes.int32,
+                                         name="dimension"))
+            return opdef_cls.apply(x, axis_t, output_type=dtypes.as_dtype(output_type),
+                                   name=scope)
+
+    builder.__doc__ = doc
+    return builder
+
+
+argmax = _arg_builder(ArgMax, "Index of the largest value along `axis` (default 0), as int64.")
+argmin = _arg_builder(ArgMin, "Index of the smallest value along `axis` (default 0), as int64.")
+
+
+def arg_max(input, dimension, name=None, output_type=dtypes.int64):
+    """TF1's older spelling of argmax (dimension required)."""
+    return argmax(input, dimension=dimension, name=name, output_type=output_type)
+
+
+def arg_min(input, dimension, name=None, output_type=dtypes.int64):
+    """TF1's older spelling of argmin (dimension required)."""
+    return argmin(input, dimension=dimension, name=name, output_type=output_type)
+
+
+def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
+                  reduction_indices=None, keep_dims=None):
+    """The number of non-zero elements along `axis` (int64 by default)."""
+    with name_scope(name, "count_nonzero", [input_tensor]) as scope:
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        nonzero = cast(not_equal(x, array_ops.zeros([], dtype=x.dtype)), dtypes.int64)
+        counts = reduce_sum(nonzero, axis, keepdims, reduction_indices=reduction_indices,
+                            keep_dims=keep_dims,
+                            name=scope if dtypes.as_dtype(dtype) == dtypes.int64 else None)
+        return cast(counts, dtype, name=scope)
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
