@@ -93,7 +93,7 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
         order, constants, aliases = simplify(order, fed, ctx)
     else:
         constants, aliases = {}, {}
-    env = {"_copy": ctx.xp.array}
+    env = {"_copy": ctx.xp.array, "_scalar": _scalar}
     names = dict(fed)
     for i, (t, value) in enumerate(constants.items()):
         names[t] = f"c{i}"
@@ -149,20 +149,27 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
                 if last_use.get(t) == position and name_of(t).startswith("t")]
         if dead:
             lines.append(f"    del {', '.join(dead)}")
-    results = []
-    for t in fetches:
-        if not isinstance(t, Tensor):
-            results.append("None")
-        elif t not in fed and name_of(t).startswith("c"):  # the plan's constants stay private
-            results.append(f"_copy({name_of(t)})")
-        else:
-            results.append(name_of(t))
+    results = [_result(t, name_of(t)) if isinstance(t, Tensor) else "None" for t in fetches]
     lines.append(f"    return ({', '.join(results)}{',' if results else ''})")
     source = "\n".join(lines)
     code = compile(source, f"<flowgrad plan {id(env):x}>", "exec")
     exec(code, env)
     return Plan(env["_plan"], tuple(feeds), order, line_ops, line_inputs, source, graph.version,
                 stateful_lines)
+
+
+def _result(tensor, name) -> str:
+    """The expression returning a fetched value: 0-d values become NumPy scalars (numpy.float32)
+    as in TF1, and the plan's own constants are copied so that they stay private."""
+    if tensor.shape.ndims == 0:
+        return f"{name}[()]"
+    if name.startswith("c"):
+        name = f"_copy({name})"
+    return f"_scalar({name})" if tensor.shape.ndims is None else name
+
+
+def _scalar(value):
+    return value[()] if value.ndim == 0 else value
 
 
 def _data_inputs(op):
