@@ -40,6 +40,7 @@ from flowgrad.ops.variables import (Variable, all_variables, global_variables,
 from flowgrad.autodiff import gradients, hessians
 from flowgrad.session.session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata,
                                       RunOptions, Session, get_default_session)
+from flowgrad import summary
 from flowgrad import train
 
 newaxis = None

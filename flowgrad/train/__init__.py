@@ -14,6 +14,7 @@ from flowgrad.train.learning_rate_decay import (
 from flowgrad.train.momentum import MomentumOptimizer
 from flowgrad.train.optimizer import Optimizer
 from flowgrad.train.rmsprop import RMSPropOptimizer
+from flowgrad.summary.writer import FileWriter as FileWriter  # tf.train.FileWriter (TF1 alias)
 from flowgrad.train.training_util import (
     assert_global_step,
     create_global_step,
