@@ -72,7 +72,7 @@ def _check_sample(record, sample, order):
         if x.size == 0:
             continue
         if x.size <= FULL_JACOBIAN_MAX:
-            jn = np.zeros_like(x, dtype=np.float64)
+            jn = np.zeros(x.shape)  # C order: reshape(-1) below must be a view
             for flat in range(x.size):
                 e = np.zeros(x.size)
                 e[flat] = 1.0
