@@ -42,6 +42,15 @@ from flowgrad.session.session import (ConfigProto, GPUOptions, InteractiveSessio
                                       RunOptions, Session, get_default_session)
 from flowgrad import summary
 from flowgrad import train
+from flowgrad import initializers, layers, losses, nn
+from flowgrad.ops.init_ops import (constant_initializer, glorot_normal_initializer,
+                                   glorot_uniform_initializer, ones_initializer,
+                                   random_normal_initializer, random_uniform_initializer,
+                                   truncated_normal_initializer, uniform_unit_scaling_initializer,
+                                   variance_scaling_initializer, zeros_initializer)
+from flowgrad.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable,
+                                         get_variable, get_variable_scope, variable_op_scope,
+                                         variable_scope)
 
 newaxis = None
 __version__ = "0.1.0"

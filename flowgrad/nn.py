@@ -1,0 +1,36 @@
+"""tf.nn: activations, softmax, bias_add, dropout, moments and the cross-entropies with logits.
+Re-exports only."""
+
+from flowgrad.ops.loss_ops import (
+    sigmoid_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits_v2,
+    sparse_softmax_cross_entropy_with_logits,
+    weighted_cross_entropy_with_logits,
+)
+from flowgrad.ops.math_ops import sigmoid, tanh
+from flowgrad.ops.nn_ops import (
+    bias_add,
+    dropout,
+    elu,
+    l2_loss,
+    l2_normalize,
+    leaky_relu,
+    log_softmax,
+    moments,
+    relu,
+    relu6,
+    selu,
+    softmax,
+    softplus,
+    softsign,
+    xw_plus_b,
+)
+
+__all__ = [
+    "bias_add", "dropout", "elu", "l2_loss", "l2_normalize", "leaky_relu", "log_softmax",
+    "moments", "relu", "relu6", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits",
+    "softmax", "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2",
+    "softplus", "softsign", "sparse_softmax_cross_entropy_with_logits", "tanh",
+    "weighted_cross_entropy_with_logits", "xw_plus_b",
+]
