@@ -113,14 +113,14 @@ def test_save_writes_tf1_state_file_and_returns_prefix(tmp_path):
         assert saver.save(sess, base, global_step=step) == base + "-1001"
         assert saver.save(sess, base, global_step=step.value() + 1) == base + "-1002"
     lines = (tmp_path / "checkpoint").read_text().splitlines()
-    assert lines[:5] == [
+    assert lines[1:5] == [
         'model_checkpoint_path: "model.ckpt-1002"',
         'all_model_checkpoint_paths: "model.ckpt-1000"',
         'all_model_checkpoint_paths: "model.ckpt-1001"',
         'all_model_checkpoint_paths: "model.ckpt-1002"',
-        lines[4],
     ]
-    assert lines[4].startswith("# flowgrad-sha256: ") and len(lines) == 5
+    assert lines[0].startswith("# flowgrad checkpoint state")
+    assert lines[5].startswith("# flowgrad-sha256: ") and len(lines) == 6
     assert tf.train.latest_checkpoint(str(tmp_path)) == base + "-1002"
     state = tf.train.get_checkpoint_state(str(tmp_path))
     assert state.model_checkpoint_path == base + "-1002"

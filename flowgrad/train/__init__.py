@@ -15,6 +15,14 @@ from flowgrad.train.momentum import MomentumOptimizer
 from flowgrad.train.optimizer import Optimizer
 from flowgrad.train.rmsprop import RMSPropOptimizer
 from flowgrad.summary.writer import FileWriter as FileWriter  # tf.train.FileWriter (TF1 alias)
+from flowgrad.train.saver import Saver
+from flowgrad.train.checkpoint_management import (
+    checkpoint_exists,
+    get_checkpoint_state,
+    latest_checkpoint,
+    list_variables,
+    load_variable,
+)
 from flowgrad.train.training_util import (
     assert_global_step,
     create_global_step,

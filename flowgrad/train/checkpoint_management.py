@@ -1,9 +1,10 @@
 """The `checkpoint` state file of a folder (TF1's text format), which lists its checkpoints,
 and the functions that read it: get_checkpoint_state, latest_checkpoint, checkpoint_exists.
 
-flowgrad appends one comment line, `# flowgrad-sha256: <hex>`, the SHA-256 of the lines above
-it: TF1's parser skips comments, and a damaged file is reported instead of silently pointing at
-the wrong checkpoint. A file without that line (written by hand or by TensorFlow) is accepted."""
+flowgrad adds two comment lines, which TF1's parser skips: a first line saying that the file
+ends with a checksum, and a last line `# flowgrad-sha256: <hex>`, the SHA-256 of the lines
+above it. A damaged or truncated file is then reported instead of silently pointing at the
+wrong checkpoint. A file without them (written by hand or by TensorFlow) is accepted."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from flowgrad import errors
 from flowgrad.train import checkpoint_format
 
+_HEAD_LINE = b"# flowgrad checkpoint state; its last line is the SHA-256 of the lines above\n"
 _SUM_LINE = re.compile(rb"# flowgrad-sha256: ([0-9a-f]{64})\n?\Z")
 _FIELD = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$|^\'((?:[^\'\\]|\\.)*)\'$')
@@ -87,7 +89,7 @@ def update_checkpoint_state(
         paths.append(model_checkpoint_path)  # as TF1: the latest is always listed last
     lines = [f"model_checkpoint_path: {_quote(_relative(model_checkpoint_path, save_dir))}"]
     lines += [f"all_model_checkpoint_paths: {_quote(_relative(p, save_dir))}" for p in paths]
-    body = ("\n".join(lines) + "\n").encode()
+    body = _HEAD_LINE + ("\n".join(lines) + "\n").encode()
     content = body + b"# flowgrad-sha256: " + hashlib.sha256(body).hexdigest().encode() + b"\n"
     path = os.path.join(save_dir, latest_filename or "checkpoint")
     checkpoint_format.write_atomically(path, lambda file: file.write(content))
@@ -104,10 +106,10 @@ def parse_state(content: bytes, path: str) -> CheckpointState:
             raise _damaged(
                 path,
                 "its lines do not match the SHA-256 recorded on its last line "
-                "(if you edited it by hand, delete that line)",
+                "(if you edited it by hand, delete the two '# flowgrad' lines)",
             )
-    elif b"flowgrad-sha256" in content[last:]:
-        raise _damaged(path, "its checksum line is malformed")
+    elif content.startswith(_HEAD_LINE) or b"flowgrad-sha256" in content[last:]:
+        raise _damaged(path, "its checksum line is missing or malformed (truncated?)")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -184,9 +186,10 @@ def _damaged(path: str, why: str) -> errors.DataLossError:
     folder = os.path.dirname(path) or "."
     try:
         names = [n for n in os.listdir(folder) if n.endswith(checkpoint_format.SUFFIX)]
-        names.sort(key=lambda n: os.path.getmtime(os.path.join(folder, n)))
     except OSError:
         names = []
+    # natural order, so that model.ckpt-9 comes before model.ckpt-10
+    names.sort(key=lambda n: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", n)])
     found = [n[: -len(checkpoint_format.SUFFIX)] for n in names]
     listing = ", ".join(found[-10:]) or "none"
     return errors.DataLossError(
