@@ -61,7 +61,8 @@ def variable_of(op):
 
 @register_op
 class Assign(_Assignment):
-    """ref = value (stores a copy: fed arrays and other variables are never aliased)."""
+    """ref = value, copied into the variable's buffer (fed arrays and other variables are never
+    aliased); in place, as the other updates, so reads ordered after it see the new value."""
 
     def compile(self, op, ctx):
         store, var = ctx.variables, variable_of(op)
@@ -74,6 +75,10 @@ class Assign(_Assignment):
                 raise InvalidArgumentError(None, op, (
                     f"Assign requires shapes of both tensors to match: variable '{name}' has "
                     f"shape {static}, value has shape {value.shape} ({op.describe()})"))
+            current = store.get(name)
+            if current is not None and current.shape == value.shape:
+                current[...] = value
+                return current
             new = xp.array(value, copy=True)
             store[name] = new
             return new

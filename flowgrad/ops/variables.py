@@ -104,7 +104,9 @@ class Variable:
         """The `W/read` tensor."""
         return self._snapshot
 
-    read_value = value
+    def read_value(self) -> Tensor:
+        """A new read of the variable (`read`), ordered by the enclosing control dependencies."""
+        return array_ops.identity(self._variable, name="read")
 
     def initialized_value(self) -> Tensor:
         """The value, after running the initializer if needed (TF1 semantics, simplified)."""

@@ -119,6 +119,7 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
     alias_memo = {}
     copy_now = {resolve(t) for t in fetches
                 if isinstance(t, Tensor) and t not in fed and _may_alias_state(t, alias_memo)}
+    copy_now -= constants.keys() | fed.keys()  # made by no line of the plan (see _result)
     lines = [f"def _plan({', '.join(fed.values())}):"]
     line_ops, line_inputs, stateful_lines = {}, {}, []
     for position, op in enumerate(order):
@@ -135,8 +136,8 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
         line_inputs[len(lines)] = inputs
         if op.opdef.mutates_state:
             stateful_lines.append(len(lines))
-        for t in copy_now.intersection(op.outputs):
-            lines.append(f"    {names[t]} = _copy({names[t]})")
+        for t in copy_now.intersection(op.outputs):  # later ops still take the original
+            lines.append(f"    {names[t]}_fetched = _copy({names[t]})")
             line_ops[len(lines)] = op
         if check_numerics:
             for t in op.outputs:
@@ -149,7 +150,10 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
                 if last_use.get(t) == position and name_of(t).startswith("t")]
         if dead:
             lines.append(f"    del {', '.join(dead)}")
-    results = [_result(t, name_of(t)) if isinstance(t, Tensor) else "None" for t in fetches]
+    def fetched_name(t):
+        return f"{name_of(t)}_fetched" if resolve(t) in copy_now else name_of(t)
+
+    results = [_result(t, fetched_name(t)) if isinstance(t, Tensor) else "None" for t in fetches]
     lines.append(f"    return ({', '.join(results)}{',' if results else ''})")
     source = "\n".join(lines)
     code = compile(source, f"<flowgrad plan {id(env):x}>", "exec")
