@@ -142,6 +142,8 @@ class Saver:
         (`save_path`, or `save_path-<global_step>`)."""
         if self._variables is None:
             raise RuntimeError("build() should be called before save if defer_build==True")
+        if not self._variables:
+            return None  # an empty Saver (allow_empty=True) saves nothing, as in TF1
         latest_filename = latest_filename or "checkpoint"
         if os.path.split(latest_filename)[0]:
             raise ValueError("'latest_filename' must not contain path components")
@@ -203,6 +205,8 @@ class Saver:
         whole file first, so on any error no variable has changed."""
         if self._variables is None:
             raise RuntimeError("build() should be called before restore if defer_build==True")
+        if not self._variables:
+            return
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
         prefix = os.fspath(save_path)
