@@ -63,8 +63,8 @@ def test_nested_structures(graph):
         assert sess.run([[[]]]) == [[[]]]
 
 
-def test_names_as_fetches(graph):
-    x, y, w = graph
+@pytest.mark.usefixtures("graph")
+def test_names_as_fetches():
     with tf.Session() as sess:
         assert sess.run("w/Assign") is None  # an op name runs the op
         np.testing.assert_array_equal(sess.run("w:0"), [1.0, 2.0])
