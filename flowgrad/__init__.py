@@ -16,6 +16,10 @@ from flowgrad.ops.array_ops import (constant, expand_dims, fill, identity, ones,
                                     placeholder, placeholder_with_default, rank, reshape, shape,
                                     size, squeeze, stack, transpose, unstack, zeros, zeros_like,
                                     concat)
+from flowgrad.ops.array_ops import (cumprod, cumsum, pad, reverse, reverse_v2, setdiff1d,
+                                    tile)
+from flowgrad.ops.gather_ops import boolean_mask, gather, one_hot, unsorted_segment_sum
+from flowgrad.ops.slicing import slice_ as slice, split, strided_slice
 from flowgrad.ops.control_ops import (Print_ as Print, add_check_numerics_ops, check_numerics,
                                       group, no_op, print_ as print, stop_gradient, tuple_ as tuple)
 from flowgrad.ops.linalg_ops import matmul

@@ -1112,20 +1112,34 @@ def _reverse_range(x):
 
 
 def concat_grad(op, grad):
-    """ConcatV2's gradient: slices of grad, one per input, sized by the inputs' shapes."""
-    *xs, axis = op.inputs
-    sizes = array_ops.stack([shape(x)[axis] if False else _dim(x, axis) for x in xs])
-    from flowgrad.ops.array_ops import split
+    """ConcatV2's gradient: grad split along the axis by the inputs' sizes (runtime when unknown)."""
+    from flowgrad.ops.slicing import split
 
-    return list(split(grad, sizes, axis=axis, num=len(xs))) + [None]
+    *xs, axis = op.inputs
+    static_axis = constant_value(axis)
+    rank = next((x.shape.ndims for x in xs if x.shape.ndims is not None), None)
+    if static_axis is not None and rank is not None:
+        axis = int(static_axis) % rank
+    else:
+        axis = floormod(axis, array_ops.rank(xs[0]))
+    sizes = [_dim(x, axis) for x in xs]
+    if not all(isinstance(s, int) for s in sizes):
+        sizes = array_ops.stack(sizes)
+    grads = split(grad, sizes, axis=axis, num=len(xs))
+    for g, x in zip(grads, xs):
+        g.set_shape(x.shape)
+    return grads + [None]
 
 
 def _dim(x, axis):
-    return array_ops.gather_dim(shape(x), axis)
+    """The size of x along a non-negative axis: an int when static, else a scalar tensor."""
+    if isinstance(axis, int) and x.shape.ndims is not None and x.shape[axis].value is not None:
+        return x.shape[axis].value
+    from flowgrad.ops.gather_ops import gather
+
+    return gather(shape(x), axis)
 
 
 def _prod_of_others(x, axes):
     """For each element, the product of the other elements in its reduction group."""
-    from flowgrad.ops.array_ops import prod_others
-
-    return prod_others(x, axes)
+    return array_ops.prod_of_others(x, axes)
