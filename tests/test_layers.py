@@ -79,6 +79,18 @@ def test_dense_inside_variable_scope_and_auto_reuse():
     assert [v.name for v in tf.global_variables()] == ["model/out/kernel:0", "model/out/bias:0"]
 
 
+def test_unnamed_layers_reuse_inside_a_reentered_scope():
+    def net(x, reuse):
+        with tf.variable_scope("net", reuse=reuse):
+            return tf.layers.dense(tf.layers.dense(x, 3, tf.nn.relu), 1)
+
+    first = net(tf.ones([2, 4]), None)
+    second = net(tf.zeros([2, 4]), True)
+    assert [v.name for v in tf.global_variables()] == [
+        "net/dense/kernel:0", "net/dense/bias:0", "net/dense_1/kernel:0", "net/dense_1/bias:0"]
+    assert (first.name, second.name) == ("net/dense_1/BiasAdd:0", "net_1/dense_1/BiasAdd:0")
+
+
 def test_dense_options_regularizer_trainable_no_bias_dtype():
     x64 = tf.placeholder(tf.float64, [None, 3])
     y = tf.layers.dense(x64, 2, use_bias=False, trainable=False,

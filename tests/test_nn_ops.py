@@ -246,6 +246,16 @@ def test_sparse_xent_checks_ranks_at_build_time():
                                                        logits=tf.zeros([2, 3]))
 
 
+def test_sigmoid_xent_refuses_mixed_dtypes_as_tf1_does():
+    with pytest.raises(TypeError, match="float32 and float64 differ"):
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.zeros([2], tf.float64),
+                                                logits=tf.zeros([2]))
+    # softmax v2 casts labels to the logits' dtype, as TF1 does
+    loss = tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.ones([2], tf.float64),
+                                                      logits=tf.zeros([2]))
+    assert loss.dtype == tf.float32
+
+
 def test_sigmoid_xent_shape_mismatch():
     with pytest.raises(ValueError, match=r"logits and labels must have the same shape"):
         tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.zeros([3]), logits=tf.zeros([2]))

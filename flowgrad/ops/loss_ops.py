@@ -40,10 +40,12 @@ def _xent_args(name, sentinel, labels, logits):
         raise ValueError("Both labels and logits must be provided.")
 
 
-def _labels_like(labels, logits, name="labels"):
-    """labels as a tensor of the logits' dtype (Python values converted, tensors cast)."""
+def _labels_like(labels, logits, name="labels", cast=True):
+    """labels as a tensor of the logits' dtype: Python values converted; tensors cast where TF1
+    casts them (softmax v2, tf.losses), else left for the ops to refuse a dtype mismatch."""
     if isinstance(labels, Tensor) or hasattr(labels, "_as_graph_element"):
-        return math_ops.cast(convert_to_tensor(labels), logits.dtype)
+        labels = convert_to_tensor(labels)
+        return math_ops.cast(labels, logits.dtype) if cast else labels
     return convert_to_tensor(labels, dtype=logits.dtype, name=name)
 
 
@@ -52,7 +54,7 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     _xent_args("sigmoid_cross_entropy_with_logits", _sentinel, labels, logits)
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
-        labels = _labels_like(labels, logits)
+        labels = _labels_like(labels, logits, cast=False)
         if not labels.shape.is_compatible_with(logits.shape):
             raise ValueError(f"logits and labels must have the same shape ({logits.shape} vs "
                              f"{labels.shape})")
@@ -75,7 +77,7 @@ def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None
         raise ValueError("weighted_cross_entropy_with_logits needs logits and pos_weight")
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
-        labels = _labels_like(labels, logits)
+        labels = _labels_like(labels, logits, cast=False)
         if not labels.shape.is_compatible_with(logits.shape):
             raise ValueError(f"logits and targets must have the same shape ({logits.shape} vs "
                              f"{labels.shape})")
