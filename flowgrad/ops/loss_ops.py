@@ -14,7 +14,7 @@ from flowgrad.ops.control_ops import stop_gradient
 from flowgrad.ops.nn_ops import (
     _axis_perm,
     _last_axis_spec,
-    _log_softmax,
+    _softmax_parts,
     log_softmax,
     relu,
     softmax,
@@ -101,10 +101,10 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
         return [Spec(shape[:-1] if shape.ndims is not None else None, dtype), Spec(shape, dtype)]
 
     def forward(self, xp, logits, labels):
-        log_p = _log_softmax(xp, logits)
+        p, log_p = _softmax_parts(xp, logits)
         loss = -xp.sum(labels * log_p, axis=-1)
         # the exact derivative, also for labels that do not sum to 1
-        backprop = xp.exp(log_p) * xp.sum(labels, axis=-1, keepdims=True) - labels
+        backprop = p * xp.sum(labels, axis=-1, keepdims=True) - labels
         return loss, backprop
 
     def gradient(self, op, grad_loss, grad_grad):
@@ -127,11 +127,11 @@ def _sparse_xent(xp, logits, labels, op=None):
         where = f" ({op.describe()})" if op is not None else ""
         raise InvalidArgumentError(None, op, f"Received a label value of {bad} which is outside "
                                    f"the valid range of [0, {n}).{where}")
-    log_p = _log_softmax(xp, logits)
+    p, log_p = _softmax_parts(xp, logits)
     index = labels[..., None].astype(xp.int64)
     loss = -xp.take_along_axis(log_p, index, axis=-1)[..., 0]
     hot = (index == xp.arange(n)).astype(logits.dtype)
-    return loss, xp.exp(log_p) - hot
+    return loss, p - hot
 
 
 @register_op

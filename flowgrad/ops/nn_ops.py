@@ -1,5 +1,5 @@
-"""Neural-network ops (`tf.nn`): activations, softmax, bias_add, l2_loss, dropout, moments and
-the cross-entropies with logits, each numerically stable for logits up to ±1e30."""
+"""Neural-network ops (`tf.nn`): activations, softmax and log_softmax (stable: shifted by the
+max), bias_add, l2_loss, dropout, moments. The cross-entropies are in loss_ops.py."""
 
 from __future__ import annotations
 
@@ -162,12 +162,14 @@ def softsign(features, name=None):
         return math_ops.truediv(features, math_ops.abs(features) + 1, name=scope)
 
 
-def _log_softmax(xp, x):
-    """log softmax over the last axis, shifted by the max so exp never overflows."""
+def _softmax_parts(xp, x):
+    """(softmax, log_softmax) over the last axis, shifted by the max so exp never overflows."""
     if x.shape[-1] == 0:
-        return x.copy()
+        return x.copy(), x.copy()
     shifted = x - xp.max(x, axis=-1, keepdims=True)
-    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
+    e = xp.exp(shifted)
+    total = xp.sum(e, axis=-1, keepdims=True)
+    return e / total, shifted - xp.log(total)
 
 
 def _last_axis_spec(x):
@@ -185,7 +187,7 @@ class Softmax(OpDef):
         return _last_axis_spec(logits)
 
     def forward(self, xp, logits):
-        return xp.exp(_log_softmax(xp, logits))
+        return _softmax_parts(xp, logits)[0]
 
     def gradient(self, op, grad):
         s = op.outputs[0]
@@ -201,7 +203,7 @@ class LogSoftmax(OpDef):
         return _last_axis_spec(logits)
 
     def forward(self, xp, logits):
-        return _log_softmax(xp, logits)
+        return _softmax_parts(xp, logits)[1]
 
     def gradient(self, op, grad):
         # d log_softmax: g - sum(g) * softmax
