@@ -55,6 +55,10 @@ class _ApplyOp(NotDifferentiable):
         names = [v.name for v in variables]
         attrs = {k: v for k, v in op.attrs.items() if k != "use_locking"}
         grad_at = self.grad_index % len(op.inputs) - self.refs
+        # On NumPy the 0-d hyperparameters become Python floats: arithmetic on 0-d arrays costs
+        # about 1 us an operation, more than the whole update of a small variable. On a GPU
+        # they stay device arrays, so that reading them never waits for the device.
+        on_host = xp.__name__ == "numpy"
 
         def kernel(*values):
             try:
@@ -62,10 +66,13 @@ class _ApplyOp(NotDifferentiable):
             except KeyError as e:
                 var = variables[names.index(e.args[0])]
                 raise FailedPreconditionError(None, op, uninitialized_message(var)) from None
-            if values[grad_at].shape != refs[0].shape:
+            grad = values[grad_at]
+            if grad.shape != refs[0].shape:
                 raise InvalidArgumentError(None, op, (
                     f"var and grad do not have the same shape: variable '{names[0]}' has shape "
-                    f"{refs[0].shape}, grad has shape {values[grad_at].shape}"))
+                    f"{refs[0].shape}, grad has shape {grad.shape}"))
+            if on_host:
+                values = [v if i == grad_at else float(v) for i, v in enumerate(values)]
             update(xp, *refs, *values, **attrs)
             return refs[0]
 
@@ -107,7 +114,7 @@ class ApplyAdam(_ApplyOp):
 
     def update(self, xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
                use_nesterov=False):
-        alpha = lr * xp.sqrt(1 - beta2_power) / (1 - beta1_power)
+        alpha = lr * (1 - beta2_power) ** 0.5 / (1 - beta1_power)
         m += (grad - m) * (1 - beta1)
         v += (grad * grad - v) * (1 - beta2)
         if use_nesterov:
