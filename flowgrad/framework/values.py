@@ -4,6 +4,7 @@ table (shared by feeds and constants; see TF1-SEMANTICS.md, "Feeds")."""
 from __future__ import annotations
 
 import numbers
+import sys
 
 import numpy as np
 
@@ -100,3 +101,31 @@ def convert(value, dtype: dtypes.DType) -> np.ndarray:
                     f"{dtype.name}'s range [{info.min}, {info.max}]")
         return array.astype(target)
     return array.astype(target)
+
+
+def _item(v) -> str:
+    if isinstance(v, (bytes, np.bytes_)):
+        return v.decode(errors="replace")
+    if isinstance(v, (bool, np.bool_)):
+        return str(int(v))  # TF prints bools as 1 and 0
+    if isinstance(v, (float, np.floating)):
+        return f"{v:.6g}"  # TF prints 1.0 as 1
+    return str(v)
+
+
+def format_value(value, summarize: int = 3) -> str:
+    """tf.print's text for a value: nested brackets, `summarize` entries kept at each end of a
+    longer dimension ('[1 2 3 ... 8 9 10]'), all of them when summarize is -1."""
+    array = np.asarray(value)
+    if array.ndim == 0:
+        return _item(array[()])
+    threshold = sys.maxsize if summarize < 0 else 2 * summarize
+    return np.array2string(array, separator=" ", threshold=threshold, edgeitems=max(summarize, 1),
+                           formatter={"all": _item}, max_line_width=sys.maxsize)
+
+
+def format_flat(value, first: int) -> str:
+    """tf.Print's text for a value: its first `first` entries, flattened ('[1 2 3...]')."""
+    flat = np.asarray(value).reshape(-1)
+    items = " ".join(_item(v) for v in flat[:first])
+    return f"[{items}{'...' if flat.size > first else ''}]"

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import sys
 
+from flowgrad.backend.compat import to_numpy
 from flowgrad.errors import InvalidArgumentError
+from flowgrad.framework import values
 from flowgrad.framework.graph import Operation, control_dependencies, get_default_graph, name_scope
-from flowgrad.framework.registry import NotDifferentiable, OpDef, Spec, convert_to_tensor, register_op
+from flowgrad.framework.registry import (
+    NotDifferentiable,
+    OpDef,
+    Spec,
+    convert_to_tensor,
+    register_op,
+)
 from flowgrad.ops.rules import require
 
 
@@ -107,7 +115,7 @@ class Print(OpDef):
         def kernel(x, *data):
             if first_n < 0 or count[0] < first_n:
                 count[0] += 1
-                parts = [_summarize(d, summarize) for d in data]
+                parts = [values.format_flat(to_numpy(ctx.xp, d), summarize) for d in data]
                 print(message + "".join(parts), file=sys.stderr)
             return x
 
@@ -115,12 +123,6 @@ class Print(OpDef):
 
     def gradient(self, op, grad):
         return [grad] + [None] * (len(op.inputs) - 1)
-
-
-def _summarize(array, n):
-    flat = array.reshape(-1)
-    items = " ".join(str(v) for v in flat[:n])
-    return f"[{items}{'...' if flat.size > n else ''}]"
 
 
 def Print_(input_, data, message=None, first_n=None, summarize=None, name=None):
@@ -135,25 +137,35 @@ class PrintV2(NotDifferentiable):
 
     kind = "io"
 
-    def infer(self, *xs, sep, end, output_stream):
+    def infer(self, *xs, sep, end, output_stream, summarize):
         return []
 
     def compile(self, op, ctx):
         sep, end, stream = op.attrs["sep"], op.attrs["end"], op.attrs["output_stream"]
+        summarize, xp = op.attrs["summarize"], ctx.xp
 
         def kernel(*xs):
             out = sys.stdout if stream == "stdout" else sys.stderr
-            print(*[str(x) for x in xs], sep=sep, end=end, file=out)
+            texts = [values.format_value(to_numpy(xp, x), summarize) for x in xs]
+            print(*texts, sep=sep, end=end, file=out)
             return ()
 
         return kernel
 
 
-def print_(*inputs, sep=" ", end="\n", output_stream=sys.stderr, name=None):
-    """An op that prints tensors (and Python values) when run (tf.print)."""
-    stream = "stdout" if output_stream is sys.stdout else "stderr"
+def print_(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):
+    """An op that prints tensors (and Python values) when run (tf.print); TF's text format.
+    output_stream: sys.stderr (the default) or sys.stdout, as objects or names."""
+    if output_stream in (sys.stdout, sys.__stdout__, "stdout"):
+        stream = "stdout"
+    elif output_stream in (None, sys.stderr, sys.__stderr__, "stderr", "log(info)", "log(error)"):
+        stream = "stderr"
+    else:
+        raise ValueError(f"Unsupported output stream {output_stream!r} for tf.print: use "
+                         "sys.stdout, sys.stderr, 'stdout' or 'stderr'.")
     tensors = [convert_to_tensor(x) for x in inputs]
-    return PrintV2.create(*tensors, sep=sep, end=end, output_stream=stream, name=name)
+    return PrintV2.create(*tensors, sep=sep, end=end, output_stream=stream,
+                          summarize=-1 if summarize is None else summarize, name=name)
 
 
 @register_op
