@@ -13,6 +13,7 @@ import itertools
 import os
 import socket
 import struct
+import sys
 import threading
 import time
 import warnings
@@ -42,6 +43,11 @@ def frame(data: bytes) -> bytes:
             + struct.pack("<I", masked_crc32c(data)))
 
 
+def _should_write(all_ranks: bool) -> bool:
+    state = sys.modules.get("flowgrad.distributed.state")  # never imported: never initialized
+    return state is None or state.should_write(all_ranks)
+
+
 def _close_all_at_exit() -> None:
     for writer in list(_open_writers):
         writer.close()
@@ -52,10 +58,17 @@ class FileWriter:
 
     `graph` (a Graph; a GraphDef is accepted too) is written first when given. `session` (TF2's
     summary-writer resources) is not supported. Reusing a folder that already holds another run's
-    event files warns: TensorBoard would draw the two runs as one."""
+    event files warns: TensorBoard would draw the two runs as one. After
+    flowgrad.distributed.init(), only rank 0 writes, unless `all_ranks`."""
+
+    def __new__(cls, *args, all_ranks=False, **kwargs):
+        # after flowgrad.distributed.init(), workers other than rank 0 write nothing
+        if cls is FileWriter and not _should_write(all_ranks):
+            return super().__new__(_SilentFileWriter)
+        return super().__new__(cls)
 
     def __init__(self, logdir, graph=None, max_queue=10, flush_secs=120, graph_def=None,
-                 filename_suffix="", session=None):
+                 filename_suffix="", session=None, all_ranks=False):
         if session is not None:
             raise NotImplementedError("FileWriter(session=...) is not supported by flowgrad: "
                                       "leave session out (events are written by the writer).")
@@ -222,3 +235,31 @@ class FileWriter:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<FileWriter '{self._path}' ({state})>"
+
+
+class _SilentFileWriter(FileWriter):
+    """FileWriter on a worker other than rank 0 after flowgrad.distributed.init(): it takes
+    every call and writes nothing (no folder, no file)."""
+
+    def __init__(self, logdir, *args, **kwargs):
+        self._logdir = os.fspath(logdir)
+        self._path = os.devnull
+        self._closed = False
+
+    def add_event(self, event) -> None:
+        """Writes nothing."""
+
+    def add_summary(self, summary, global_step=None) -> None:
+        """Writes nothing."""
+
+    def add_graph(self, graph, global_step=None, graph_def=None) -> None:
+        """Writes nothing."""
+
+    def flush(self) -> None:
+        """Writes nothing."""
+
+    def close(self) -> None:
+        """Writes nothing."""
+
+    def reopen(self) -> None:
+        """Writes nothing."""

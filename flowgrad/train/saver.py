@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import numbers
 import os
+import sys
 import threading
 import time
 import warnings
@@ -137,9 +138,11 @@ class Saver:
         write_state=True,
         strip_default_attrs=False,
         save_debug_info=False,
+        all_ranks=False,
     ):
         """Writes the variables' values in `sess` to a checkpoint and returns its prefix
-        (`save_path`, or `save_path-<global_step>`)."""
+        (`save_path`, or `save_path-<global_step>`). After flowgrad.distributed.init(), only
+        rank 0 writes (unless `all_ranks`); the others return the prefix and write nothing."""
         if self._variables is None:
             raise RuntimeError("build() should be called before save if defer_build==True")
         if not self._variables:
@@ -155,6 +158,9 @@ class Saver:
             if not isinstance(step, numbers.Integral):
                 step = sess.run(global_step)
             prefix += f"-{int(step):08d}" if self._pad_step_number else f"-{int(step)}"
+        distributed = sys.modules.get("flowgrad.distributed.state")  # imported by its init()
+        if distributed is not None and not distributed.should_write(all_ranks):
+            return prefix
         folder = os.path.dirname(prefix)
         if not os.path.isdir(folder or "."):
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
