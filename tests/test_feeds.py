@@ -237,3 +237,14 @@ def test_read_only_feed_is_accepted(sess):
     fed = np.array([1.0, 2.0], np.float32)
     fed.flags.writeable = False
     np.testing.assert_array_equal(sess.run(x + 1.0, {x: fed}), [2.0, 3.0])
+
+
+def test_control_dependency_on_a_fed_placeholder_is_satisfied(sess):
+    x = tf.placeholder(tf.float32, [2], name="x")
+    with tf.control_dependencies([x]):
+        y = tf.constant(1.0)
+    together = tf.tuple([x * 2.0])[0]
+    assert sess.run(y, {x: [1.0, 2.0]}) == 1.0
+    np.testing.assert_array_equal(sess.run(together, {x: [1.0, 2.0]}), [2.0, 4.0])
+    with pytest.raises(InvalidArgumentError, match="placeholder tensor 'x'"):
+        sess.run(y)

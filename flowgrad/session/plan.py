@@ -43,7 +43,9 @@ def needed_ops(fetches, fed) -> list[Operation]:
         for i, t in enumerate(op.inputs):
             if i not in op.opdef.ref_inputs and t not in fed:
                 stack.append(t.op)
-        stack.extend(op.control_inputs)
+        # a control input whose every output is fed has already happened (tf.tuple of feeds)
+        stack.extend(c for c in op.control_inputs
+                     if not (c.outputs and all(t in fed for t in c.outputs)))
     return out
 
 
