@@ -377,6 +377,11 @@ def test_zeros_are_const_when_small_and_fill_when_large():
 def test_reshape_transpose_expand_dims_name_their_inputs_as_tf1():
     x = tf.placeholder(tf.float32, [2, 3], name="x")
     assert tf.reshape(x, [3, 2]).op.inputs[1].op.name == "Reshape/shape"
+    assert tf.reshape(x, [x.shape[1], -1]).shape.as_list() == [3, 2]  # Dimensions in a shape
+    batch = tf.placeholder(tf.float32, [None, 2, 3])
+    flat = tf.reshape(batch, [tf.shape(batch)[0], 6])
+    assert flat.shape.as_list() == [None, 6]
+    assert tf.zeros(tf.stack([tf.shape(batch)[1], 4])).shape.as_list() == [2, 4]
     assert tf.transpose(x).op.inputs[1].op.name == "transpose/perm"
     assert tf.expand_dims(x, 0).op.inputs[1].op.name == "ExpandDims/dim"
     assert tf.concat([x, x], 1).op.inputs[2].op.name == "concat/axis"

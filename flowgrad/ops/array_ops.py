@@ -14,7 +14,7 @@ from flowgrad.framework.registry import (
     convert_to_tensor,
     register_op,
 )
-from flowgrad.framework.shapes import TensorShape, as_shape
+from flowgrad.framework.shapes import Dimension, TensorShape, as_shape
 from flowgrad.ops.rules import constant_value, normalize_axes, require, same_dtype
 
 
@@ -195,6 +195,8 @@ def _shape_input(shape, name="shape"):
     """A 1-D int tensor for a shape given as a list, TensorShape or tensor."""
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
+    if isinstance(shape, (list, tuple)):  # TF1 takes x.shape[i] (a Dimension) in shape lists
+        shape = [d.value if isinstance(d, Dimension) else d for d in shape]
     if _is_graph_value(shape):
         return convert_to_tensor(shape)
     if _holds_graph_value(shape):
@@ -203,12 +205,31 @@ def _shape_input(shape, name="shape"):
 
 
 def _static_shape_from(tensor) -> TensorShape:
-    """What a shape tensor says statically: its value if constant, else its rank."""
+    """What a shape tensor says statically: its value if constant, the known entries of a
+    stacked list ([tf.shape(x)[0], 6]), else its rank."""
     value = constant_value(tensor)
     if value is not None:
         return TensorShape([None if d < 0 else int(d) for d in value.reshape(-1)])
+    if tensor.op.type == "Pack" and tensor.op.attrs["axis"] == 0:
+        dims = [_static_dim(t) for t in tensor.op.inputs]
+        return TensorShape([None if d is None or d < 0 else d for d in dims])
     n = tensor.shape[0].value if tensor.shape.ndims == 1 else None
     return TensorShape(None if n is None else [None] * n)
+
+
+def _static_dim(t):
+    """A scalar int known at build time: a constant, or shape(x)[i] with x's dim i known."""
+    value = constant_value(t)
+    if value is not None:
+        return int(value) if value.size == 1 else None
+    op = t.op
+    if op.type == "StridedSlice" and op.inputs[0].op.type == "Shape" and \
+            op.attrs["shrink_axis_mask"] == 1 and constant_value(op.inputs[1]) is not None:
+        dims = op.inputs[0].op.inputs[0].shape.as_tuple()
+        i = int(constant_value(op.inputs[1]).reshape(-1)[0])
+        if dims is not None and -len(dims) <= i < len(dims):
+            return dims[i]
+    return None
 
 
 def _require_vector(t, what):
