@@ -21,6 +21,7 @@ from flowgrad.ops.array_ops import (
     expand_dims,
     fill,
     op_input,
+    rank,
     reshape,
     shape,
     squeeze,
@@ -162,15 +163,9 @@ def _gather_drop_negatives(params, ids):
     if extra is not None and ids.shape.is_fully_defined():
         keep = reshape(keep, ids.shape.as_list() + [1] * extra)
     else:
-        ones = fill(expand_dims(math_ops.subtract(_rank(gathered), _rank(ids)), 0), 1)
+        ones = fill(expand_dims(math_ops.subtract(rank(gathered), rank(ids)), 0), 1)
         keep = reshape(keep, concat([shape(keep), ones], 0))
     return math_ops.where_v2(keep, gathered, zeros_like(gathered))
-
-
-def _rank(t):
-    from flowgrad.ops.array_ops import rank
-
-    return rank(t)
 
 
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
