@@ -220,7 +220,7 @@ def _run_error(plan, error) -> Exception:
     if op is None:
         return error
     shapes = ", ".join(
-        str(getattr(frame.f_locals.get(name), "shape", "?")) for name in plan.line_inputs.get(line, []))
+        str(getattr(frame.f_locals.get(name, frame.f_globals.get(name)), "shape", "?")) for name in plan.line_inputs.get(line, []))
     message = (f"{op.describe()} failed at run time: {type(error).__name__}: {error}. "
                f"Run-time input shapes: [{shapes}].{note}")
     if isinstance(error, MemoryError):

@@ -64,7 +64,11 @@ def simplify(order, fed, ctx):
                     and not op.control_inputs and not op.opdef.ref_inputs
                     and all(t in constants for t in inputs) and op.outputs)
         if foldable:
-            result = op.opdef.compile(op, ctx)(*[constants[t] for t in inputs])
+            try:
+                result = op.opdef.compile(op, ctx)(*[constants[t] for t in inputs])
+            except Exception:  # left to fail at run time, where the error names the op
+                kept.append(op)
+                continue
             results = result if len(op.outputs) > 1 else (result,)
             for t, value in zip(op.outputs, results):
                 constants[t] = value
