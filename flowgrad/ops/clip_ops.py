@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from flowgrad.framework.graph import name_scope
 from flowgrad.framework.registry import convert_to_tensor
 from flowgrad.ops.array_ops import constant, identity, ones_like, stack
-from flowgrad.ops.math_ops import maximum, minimum, reduce_sum, sqrt, square, where
+from flowgrad.ops.math_ops import maximum, minimum, reduce_sum, sqrt, where
+from flowgrad.ops.nn_ops import l2_loss
 
 
 def _same_shape(values, result, what):
@@ -56,8 +57,9 @@ def global_norm(t_list, name=None):
     """sqrt(sum of squares of every element of every tensor in t_list); None entries skipped."""
     with name_scope(name, "global_norm", [t for t in t_list if t is not None]):
         values = _as_list(t_list, "global_norm")
-        squares = [reduce_sum(square(v)) for v in values if v is not None]
-        return sqrt(reduce_sum(stack(squares)), name="global_norm")
+        half_squared_norm = reduce_sum(stack([l2_loss(v) for v in values if v is not None]))
+        two = constant(2.0, dtype=half_squared_norm.dtype)
+        return sqrt(half_squared_norm * two, name="global_norm")
 
 
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):

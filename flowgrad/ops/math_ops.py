@@ -1,4 +1,5 @@
-"""Math ops: elementwise arithmetic, comparisons, reductions, matmul, casts."""
+"""Math ops: elementwise arithmetic, comparisons and logic, casts and selection, reductions and
+arg-extrema, and the shape helpers that gradient rules use (matrix products: linalg_ops.py)."""
 
 from __future__ import annotations
 
@@ -433,6 +434,15 @@ class Sigmoid(OpDef):
         return [grad * y * (1 - y)]
 
 
+def log_sigmoid(x, name=None):
+    """log(sigmoid(x)), computed as -softplus(-x) so it never overflows."""
+    from flowgrad.ops.nn_ops import softplus  # nn_ops builds on this module
+
+    with name_scope(name, "LogSigmoid", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        return Neg.apply(softplus(Neg.apply(x)), name=scope)
+
+
 def _unary_builder(opdef_cls, doc):
     def builder(x, name=None):
         return opdef_cls.apply(x, name=name)
@@ -499,6 +509,11 @@ def cast(x, dtype, name=None):
 def to_float(x, name="ToFloat"):
     """Casts to float32."""
     return cast(x, dtypes.float32, name=name)
+
+
+def to_double(x, name="ToDouble"):
+    """Casts to float64."""
+    return cast(x, dtypes.float64, name=name)
 
 
 def to_int32(x, name="ToInt32"):
@@ -1063,12 +1078,14 @@ class InvertPermutation(NotDifferentiable):
 
 
 def invert_permutation(x, name=None):
-    """The inverse permutation."""
-    static = constant_value(convert_to_tensor(x))
-    if static is not None:
-        import numpy as np
-
-        return array_ops.constant(np.argsort(static).astype(np.int32), dtype=dtypes.int32)
+    """The inverse permutation (computed at build time when x is a constant)."""
+    x = convert_to_tensor(x, preferred_dtype=None if _is_graph_value(x) else dtypes.int32)
+    static = constant_value(x)
+    if static is not None and static.ndim == 1 and sorted(static.tolist()) == list(range(static.size)):
+        inverse = [0] * static.size
+        for i, p in enumerate(static.tolist()):
+            inverse[p] = i
+        return array_ops.constant(inverse, dtype=x.dtype, name=name or "InvertPermutation")
     return InvertPermutation.apply(x, name=name)
 
 
