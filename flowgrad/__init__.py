@@ -25,8 +25,8 @@ from flowgrad.ops.control_ops import (Print_ as Print, add_check_numerics_ops, c
 from flowgrad.ops.linalg_ops import matmul
 from flowgrad.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from flowgrad.ops.linalg_ops import tensordot
-from flowgrad.ops.math_ops import (arg_max, arg_min, argmax, argmin, count_nonzero, log_sigmoid,
-                                   scalar_mul, to_double)
+from flowgrad.ops.math_ops import (arg_max, arg_min, argmax, argmin, count_nonzero, floor_div,
+                                   log_sigmoid, scalar_mul, to_double)
 from flowgrad.ops.math_ops import (abs, add, add_n, broadcast_to, cast, ceil, cos, div, divide,
                                    equal, exp, floor, floordiv, floormod, greater, greater_equal,
                                    invert_permutation, is_finite, less, less_equal, log, log1p,

@@ -241,7 +241,7 @@ add = _binary_builder(AddV2, "x + y, elementwise with broadcasting.")
 subtract = _binary_builder(Sub, "x - y, elementwise with broadcasting.")
 multiply = _binary_builder(Mul, "x * y, elementwise with broadcasting.")
 floordiv = _binary_builder(FloorDiv, "x // y, rounding toward minus infinity.", "floordiv")
-floor_div = floordiv
+floor_div = _binary_builder(FloorDiv, "x // y (the raw op: named FloorDiv).")
 floormod = _binary_builder(FloorMod, "x % y, with the sign of y.")
 mod = floormod
 maximum = _binary_builder(Maximum, "max(x, y), elementwise.")
@@ -313,8 +313,8 @@ def _comparison(type_name, kernel_name, doc, allowed="numeric"):
     def forward(self, xp, x, y):
         return getattr(xp, kernel_name)(x, y)
 
-    cls = type(type_name, (NotDifferentiable,), {"infer": infer, "forward": forward, "__doc__": doc})
-    return register_op(cls)
+    attrs = {"infer": infer, "forward": forward, "__doc__": doc}
+    return register_op(type(type_name, (NotDifferentiable,), attrs))
 
 
 Equal = _comparison("Equal", "equal", "x == y, elementwise.", allowed="any")
@@ -539,7 +539,8 @@ class Select(OpDef):
         if c.shape.ndims is not None and shape.ndims is not None:
             if c.shape.ndims == 1 and shape.ndims > 1:
                 if not c.shape.is_compatible_with(shape[:1]):
-                    raise ValueError(f"a 1-D condition {c.shape} must match the first dim of {shape}")
+                    raise ValueError(f"a 1-D condition {c.shape} must match the first dim of "
+                                     f"{shape}")
             elif not c.shape.is_compatible_with(shape):
                 raise ValueError(f"condition {c.shape} must have the shape of x and y {shape}")
         return Spec(shape, dtype)
@@ -1081,7 +1082,9 @@ def invert_permutation(x, name=None):
     """The inverse permutation (computed at build time when x is a constant)."""
     x = convert_to_tensor(x, preferred_dtype=None if _is_graph_value(x) else dtypes.int32)
     static = constant_value(x)
-    if static is not None and static.ndim == 1 and sorted(static.tolist()) == list(range(static.size)):
+    is_permutation = static is not None and static.ndim == 1 and \
+        sorted(static.tolist()) == list(range(static.size))
+    if is_permutation:
         inverse = [0] * static.size
         for i, p in enumerate(static.tolist()):
             inverse[p] = i

@@ -142,8 +142,8 @@ def select_samples(rng, dtype, info):
     for c_shape, x_shape in [((3,), (3,)), ((), ()), ((2, 3), (2, 3)), ((4,), (4, 2)),
                              ((0, 2), (0, 2))]:
         c = rng.random(c_shape) < 0.5
-        out.append(Sample((c, uniform(rng, x_shape, dtype, info), uniform(rng, x_shape, dtype, info)),
-                          note=f"{c_shape} {x_shape}"))
+        x, y = uniform(rng, x_shape, dtype, info), uniform(rng, x_shape, dtype, info)
+        out.append(Sample((c, x, y), note=f"{c_shape} {x_shape}"))
     return out
 
 
@@ -186,7 +186,8 @@ def is_finite_samples(rng, dtype, info):
 
 def cast_samples(rng, dtype, info):
     """Float values (the cast target is the record's kwarg)."""
-    return [Sample((uniform(rng, s, dtype, info),), note=str(s)) for s in [(), (3,), (2, 3), (0, 2)]]
+    shapes = [(), (3,), (2, 3), (0, 2)]
+    return [Sample((uniform(rng, s, dtype, info),), note=str(s)) for s in shapes]
 
 
 def arg_samples(rng, dtype, info):
@@ -201,7 +202,8 @@ def arg_samples(rng, dtype, info):
 
 def arg_ref(fn):
     def ref(x, axis=None, dimension=None, output_type=tf.int64):
-        axis = 0 if axis is None and dimension is None else (axis if axis is not None else dimension)
+        axis = dimension if axis is None else axis
+        axis = 0 if axis is None else axis
         return fn(x, axis=axis).astype(output_type.as_numpy_dtype)
 
     return ref
