@@ -311,3 +311,30 @@ def test_operators_on_variables_read_through_read():
     with tf.Session() as sess:
         sess.run(w.initializer)
         np.testing.assert_allclose(sess.run(out), [2.0, 4.0])
+
+
+def test_lists_holding_tensors_are_packed():
+    n = tf.shape(tf.placeholder(tf.float32, [None, 3], name="x"))[0]
+    packed = tf.convert_to_tensor([n, 3])
+    assert packed.op.type == "Pack" and packed.name == "packed:0"
+    assert packed.dtype is tf.int32 and packed.shape.as_list() == [2]
+    a = tf.constant(1.5)
+    nested = tf.convert_to_tensor([[a, 2], [3, a]], name="grid")
+    assert nested.name == "grid:0" and nested.dtype is tf.float32
+    tiled = tf.tile(tf.constant([[1.0]]), [tf.constant(2), 3])
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(nested), [[1.5, 2.0], [3.0, 1.5]])
+        np.testing.assert_array_equal(sess.run(tiled), np.ones((2, 3)))
+        np.testing.assert_array_equal(sess.run(packed, {"x:0": np.ones((4, 3))}), [4, 3])
+    with pytest.raises(TypeError):
+        tf.convert_to_tensor([a, 2.5], dtype=tf.int32)
+
+
+def test_tensors_are_not_numpy_arrays():
+    a = tf.constant([1.0, 2.0])
+    w = tf.Variable(1.0, name="w")
+    for value in (a, w):
+        with pytest.raises(NotImplementedError, match="Cannot convert"):
+            np.array(value)
+    with pytest.raises(NotImplementedError, match=r"symbolic Tensor \(Const:0\)"):
+        np.mean(a)

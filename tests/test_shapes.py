@@ -117,3 +117,22 @@ def test_static_shapes_flow_through_ops():
     assert tf.matmul(x, w).shape.as_list() == [None, 2]
     assert (x + tf.zeros([1, 3])).shape.as_list() == [None, 3]
     assert (tf.placeholder(tf.float32) * 2.0).shape.ndims is None
+
+
+def test_dimension_arithmetic_and_comparison():
+    x = tf.placeholder(tf.float32, [None, 3, 4])
+    rows, height, width = x.shape
+    assert (height * width).value == 12
+    assert (2 * height).value == 6 and (height + 1).value == 4 and (1 + height).value == 4
+    assert (height - 1).value == 2 and (10 - height).value == 7
+    assert (width // 3).value == 1 and (width % 3).value == 1
+    assert (rows * 2).value is None and (height + rows).value is None
+    assert (height < 4) is True and (height >= 4) is False
+    assert (rows < 4) is None
+
+
+def test_shape_concatenation_with_plus():
+    s = tf.TensorShape([2, None])
+    assert (s + [5]).as_list() == [2, None, 5]
+    assert ([7] + s).as_list() == [7, 2, None]
+    assert (s + tf.TensorShape(None)).ndims is None

@@ -106,6 +106,12 @@ class Tensor:
             f"Tensor '{self.name}' is not iterable in a graph: use tf.unstack or index it."
         )
 
+    def __array__(self, dtype=None, copy=None):
+        raise NotImplementedError(
+            f"Cannot convert a symbolic Tensor ({self.name}) to a numpy array: its value exists "
+            "only when a Session runs it (sess.run or .eval())."
+        )
+
     def __repr__(self) -> str:
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self.dtype.name}>"
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from flowgrad import dtypes
 from flowgrad.errors import DTypeError, ShapeError
-from flowgrad.framework.graph import Tensor, get_default_graph
+from flowgrad.framework.graph import Tensor, get_default_graph, name_scope
 from flowgrad.framework.shapes import TensorShape, as_shape
+from flowgrad.framework import warnings as checks
 from flowgrad.framework.source import format_site, user_site
 
-REGISTRY: dict[str, "OpDef"] = {}
+REGISTRY: dict[str, OpDef] = {}
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def create_op(opdef, inputs, attrs, name=None, graph=None):
                 "created: build every part of a model in one graph."
             )
     site = user_site()
+    checks.state.pending = None
     try:
         specs = opdef.infer(*tensors, **attrs)
     except (ValueError, TypeError) as e:
@@ -124,7 +126,10 @@ def create_op(opdef, inputs, attrs, name=None, graph=None):
         specs = [specs]
     # a name ending in '/' is a scope a composite opened: its last op takes the scope's name
     full_name = name[:-1] if name and name.endswith("/") else graph.unique_name(name or opdef.type)
-    return graph._create_op(opdef, tensors, specs, attrs, full_name, site)
+    op = graph._create_op(opdef, tensors, specs, attrs, full_name, site)
+    if checks.state.pending is not None or checks.state.allow_growth:
+        checks.after_create(op)
+    return op
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Tensor:
@@ -139,6 +144,32 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Ten
                 f"'{value.name}' of dtype {value.dtype.name}: use tf.cast to convert it."
             )
         return value
+    if isinstance(value, (list, tuple)) and _holds_tensors(value):
+        return _autopack(value, dtype, name or "packed")
     from flowgrad.ops.array_ops import constant
 
     return constant(value, dtype=dtype if dtype is not None else preferred_dtype, name=name or "Const")
+
+
+def _holds_tensors(values) -> bool:
+    return any(_holds_tensors(v) if isinstance(v, (list, tuple))
+               else hasattr(v, "_as_graph_element") for v in values)
+
+
+def _first_dtype(values):
+    for v in values:
+        dtype = _first_dtype(v) if isinstance(v, (list, tuple)) else getattr(v, "dtype", None)
+        if isinstance(dtype, dtypes.DType):
+            return dtype
+    return None
+
+
+def _autopack(values, dtype, name) -> Tensor:
+    """TF1's autopacking: a (nested) list holding Tensors becomes one `packed` Pack op; its
+    Python numbers take the dtype of the first Tensor."""
+    from flowgrad.ops.array_ops import stack
+
+    dtype = dtype if dtype is not None else _first_dtype(values)
+    with name_scope(name) as scope:
+        elements = [convert_to_tensor(v, dtype=dtype, name=str(i)) for i, v in enumerate(values)]
+        return stack(elements, name=scope)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+import operator
+from collections.abc import Iterable
 
 
 class Dimension:
@@ -34,6 +35,27 @@ class Dimension:
 
     def __hash__(self) -> int:
         return hash(self.value)
+
+    def _combine(self, other, fn) -> Dimension:
+        other = other.value if isinstance(other, Dimension) else other
+        return Dimension(None if self.value is None or other is None else fn(self.value, other))
+
+    # arithmetic on dims (TF1's), unknown if either side is: x.shape[1] * 2
+    __add__ = __radd__ = lambda self, other: self._combine(other, operator.add)
+    __mul__ = __rmul__ = lambda self, other: self._combine(other, operator.mul)
+    __sub__ = lambda self, other: self._combine(other, operator.sub)
+    __rsub__ = lambda self, other: self._combine(other, lambda a, b: b - a)
+    __floordiv__ = lambda self, other: self._combine(other, operator.floordiv)
+    __mod__ = lambda self, other: self._combine(other, operator.mod)
+
+    def _compare(self, other, fn):
+        other = other.value if isinstance(other, Dimension) else other
+        return None if self.value is None or other is None else fn(self.value, other)
+
+    __lt__ = lambda self, other: self._compare(other, operator.lt)
+    __le__ = lambda self, other: self._compare(other, operator.le)
+    __gt__ = lambda self, other: self._compare(other, operator.gt)
+    __ge__ = lambda self, other: self._compare(other, operator.ge)
 
     def __repr__(self) -> str:
         return f"Dimension({self.value})"
@@ -114,7 +136,7 @@ class TensorShape:
             return False
         return all(a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
 
-    def merge_with(self, other) -> "TensorShape":
+    def merge_with(self, other) -> TensorShape:
         """The most specific shape compatible with both (raises if incompatible)."""
         other = as_shape(other)
         if not self.is_compatible_with(other):
@@ -130,7 +152,7 @@ class TensorShape:
         if not self.is_compatible_with(other):
             raise ValueError(f"Shapes {self} and {other} are incompatible")
 
-    def with_rank(self, rank: int) -> "TensorShape":
+    def with_rank(self, rank: int) -> TensorShape:
         """This shape, with its rank known to be `rank`."""
         if self._dims is None:
             return unknown_shape(rank)
@@ -138,12 +160,18 @@ class TensorShape:
             raise ValueError(f"Shape {self} must have rank {rank}")
         return self
 
-    def concatenate(self, other) -> "TensorShape":
+    def concatenate(self, other) -> TensorShape:
         """The dims of self followed by those of other."""
         other = as_shape(other)
         if self._dims is None or other._dims is None:
             return TensorShape(None)
         return TensorShape(self._dims + other._dims)
+
+    def __add__(self, other) -> TensorShape:
+        return self.concatenate(other)
+
+    def __radd__(self, other) -> TensorShape:
+        return as_shape(other).concatenate(self)
 
     def __len__(self) -> int:
         if self._dims is None:

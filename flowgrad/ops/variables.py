@@ -156,6 +156,10 @@ class Variable:
     def __iter__(self):
         raise TypeError(f"Variable '{self.name}' is not iterable in a graph.")
 
+    def __array__(self, dtype=None, copy=None):
+        raise NotImplementedError(f"Cannot convert Variable '{self.name}' to a numpy array: run "
+                                  "it in a Session (sess.run or .eval()).")
+
     __array_priority__ = 100
     __array_ufunc__ = None
 
