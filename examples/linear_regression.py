@@ -9,7 +9,7 @@ for TensorBoard. It prints the learned parameters and metrics and writes plots.
 
 `--no-squeeze` runs the loss as the book prints it, `(y - y_pred)**2` with y of shape (N,) and
 y_pred of shape (N, 1): that broadcasts to an (N, N) matrix and trains as TF1 would, towards a
-different fit (every prediction against every target).
+different fit (every prediction against every target); flowgrad warns where it happens.
 """
 
 from __future__ import annotations
