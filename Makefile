@@ -26,7 +26,7 @@ stress: $(STAMP)
 	FLOWGRAD_STRESS_KILLS=200 $(PY) -m pytest -q tests/test_checkpoint_crash.py
 
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks --distributed
 
 bench-peers:
 	test -x .venv-peers/bin/python || $(PYTHON) -m venv .venv-peers

@@ -74,6 +74,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="fewer steps (smoke run)")
     parser.add_argument("--json", default="benchmarks/results/latest.json")
+    parser.add_argument("--distributed", action="store_true",
+                        help="also time data-parallel training on 1 and 2 MPI workers")
     args = parser.parse_args(argv)
     impls = implementations(args.peers)
     results = {"machine": machine(), "workloads": {}}
@@ -94,6 +96,12 @@ def main(argv=None) -> int:
                   file=sys.stderr)
         results["workloads"][name] = {"title": w.title, "results": row}
     print(table(results))
+    if args.distributed:
+        from benchmarks import bench_distributed
+
+        results["distributed"] = bench_distributed.run(
+            examples=100_000 if args.quick else 400_000, repeats=min(args.repeats, 3))
+        print("\n" + bench_distributed.table(results["distributed"]))
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(results, f, indent=1)

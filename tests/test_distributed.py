@@ -125,3 +125,18 @@ def test_a_one_process_program_runs_with_launch_n_1_and_without_launcher(tmp_pat
     assert facts == {"size": 1, "rank": 0, "collectives": [["MpiBroadcast", 9]]}
     (W, _), _ = programs.train("adam")
     np.testing.assert_array_equal(np.load(tmp_path / "single.npz")["W"], W)
+
+
+def test_the_example_trains_on_two_workers_and_logs_from_rank_0(tmp_path):
+    example = os.path.join(os.path.dirname(os.path.dirname(PROGRAMS)), "examples",
+                           "distributed_logistic_regression.py")
+    done = subprocess.run([*FLOWGRAD, "launch", "-n", "2", "--", "python", example, "--examples",
+                           "20000", "--batch-size", "200", "--out", str(tmp_path), "--json",
+                           str(tmp_path / "figures.json")],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 worker(s): 20000 examples in" in done.stdout
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    assert figures["workers"] == 2 and figures["steps"] == 100
+    assert figures["accuracy"] > 0.9 and figures["examples_per_second"] > 0
+    assert len(os.listdir(tmp_path / "logs")) == 1
