@@ -40,6 +40,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     stops = {_as_tensor(s) for s in _listify(stop_gradients)} if stop_gradients is not None else set()
     with graph.as_default(), name_scope(name or "gradients"):
         between = _ops_between(ys, xs, stops)
+        wanted = set(xs)
         grads: dict = {}
         for i, (y, gy) in enumerate(zip(ys, grad_ys)):
             if gy is None:
@@ -65,9 +66,11 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 if len(in_grads) != len(op.inputs):
                     raise ValueError(f"gradient rule of {op.type} returned {len(in_grads)} "
                                      f"gradients for {len(op.inputs)} inputs")
+                broadcasts = getattr(op.opdef, "broadcasts", False)
                 for x, g in zip(op.inputs, in_grads):
-                    if g is not None and x.dtype.is_floating:
-                        grads.setdefault(x, []).append(sum_to_shape(g, x))
+                    # only inputs on a path to some x need their gradient (others are dead ops)
+                    if g is not None and x.dtype.is_floating and (x.op in between or x in wanted):
+                        grads.setdefault(x, []).append(sum_to_shape(g, x, broadcasts))
         results = []
         for x in xs:
             total = grads.get(x)
@@ -118,11 +121,11 @@ def _ops_between(ys, xs, stops):
     return between
 
 
-def sum_to_shape(grad: Tensor, x: Tensor) -> Tensor:
+def sum_to_shape(grad: Tensor, x: Tensor, may_broadcast: bool = True) -> Tensor:
     """Undoes broadcasting: sums `grad` over the axes along which `x` was broadcast.
 
     The one place every binary op's gradient is reduced; static shapes where known,
-    runtime shapes (BroadcastGradientArgs) otherwise.
+    runtime shapes (BroadcastGradientArgs) otherwise, and only for ops that broadcast.
     """
     from flowgrad.ops import array_ops, math_ops
 
@@ -136,6 +139,8 @@ def sum_to_shape(grad: Tensor, x: Tensor) -> Tensor:
             lead + i for i, d in enumerate(x_dims) if d == 1 and g_dims[lead + i] != 1]
         out = math_ops.reduce_sum(grad, axes) if axes else grad
         return array_ops.reshape(out, x_dims) if out.shape.as_list() != x_dims else out
+    if not may_broadcast:
+        return grad
     x_shape = array_ops.shape(x)
     axes, _ = math_ops.BroadcastGradientArgs.apply(x_shape, array_ops.shape(grad))
     return array_ops.reshape(math_ops.reduce_sum(grad, axes), x_shape)

@@ -63,6 +63,8 @@ class MatMul(OpDef):
 class BatchMatMulV2(OpDef):
     """Batched a @ b over the last two dims; batch dims broadcast."""
 
+    broadcasts = True
+
     def infer(self, x, y, *, adj_x, adj_y):
         require(same_dtype(x, y), "numeric", "inputs")
         for name, t in (("x", x), ("y", y)):

@@ -85,6 +85,8 @@ def _binary_builder(opdef_cls, doc, default_name=None):
 class AddV2(OpDef):
     """x + y, elementwise with broadcasting."""
 
+    broadcasts = True
+
     def infer(self, x, y):
         return binary(x, y)
 
@@ -98,6 +100,8 @@ class AddV2(OpDef):
 @register_op
 class Sub(OpDef):
     """x - y."""
+
+    broadcasts = True
 
     def infer(self, x, y):
         return binary(x, y)
@@ -113,6 +117,8 @@ class Sub(OpDef):
 class Mul(OpDef):
     """x * y."""
 
+    broadcasts = True
+
     def infer(self, x, y):
         return binary(x, y)
 
@@ -127,6 +133,8 @@ class Mul(OpDef):
 @register_op
 class RealDiv(OpDef):
     """x / y for floats."""
+
+    broadcasts = True
 
     def infer(self, x, y):
         return binary(x, y, "float")
@@ -156,6 +164,8 @@ class FloorDiv(NotDifferentiable):
 class FloorMod(OpDef):
     """x % y with the sign of y (Python's rule)."""
 
+    broadcasts = True
+
     def infer(self, x, y):
         return binary(x, y)
 
@@ -170,6 +180,8 @@ class FloorMod(OpDef):
 @register_op
 class Pow(OpDef):
     """x ** y."""
+
+    broadcasts = True
 
     def infer(self, x, y):
         return binary(x, y)
@@ -190,6 +202,8 @@ class Pow(OpDef):
 class Maximum(OpDef):
     """max(x, y) elementwise; ties send the gradient to x."""
 
+    broadcasts = True
+
     def infer(self, x, y):
         return binary(x, y)
 
@@ -207,6 +221,8 @@ class Maximum(OpDef):
 class Minimum(OpDef):
     """min(x, y) elementwise; ties send the gradient to x."""
 
+    broadcasts = True
+
     def infer(self, x, y):
         return binary(x, y)
 
@@ -223,6 +239,8 @@ class Minimum(OpDef):
 @register_op
 class SquaredDifference(OpDef):
     """(x - y)²."""
+
+    broadcasts = True
 
     def infer(self, x, y):
         return binary(x, y)
@@ -558,6 +576,8 @@ class Select(OpDef):
 @register_op
 class SelectV2(OpDef):
     """where(c, x, y) with NumPy broadcasting of all three."""
+
+    broadcasts = True
 
     def infer(self, c, x, y):
         from flowgrad.ops.rules import broadcast_shape
