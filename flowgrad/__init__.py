@@ -51,6 +51,8 @@ from flowgrad.session.session import (ConfigProto, GPUOptions, InteractiveSessio
 from flowgrad import summary
 from flowgrad import train
 from flowgrad import initializers, layers, losses, nn
+from flowgrad import debugging
+from flowgrad.framework.warnings import allow_broadcast, allow_graph_growth
 from flowgrad.ops.init_ops import (constant_initializer, glorot_normal_initializer,
                                    glorot_uniform_initializer, ones_initializer,
                                    random_normal_initializer, random_uniform_initializer,

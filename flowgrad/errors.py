@@ -51,3 +51,15 @@ class DTypeError(TypeError):
 
 class FlowgradWarning(UserWarning):
     """The category of every warning flowgrad gives (silence them all with this)."""
+
+
+class BroadcastWarning(FlowgradWarning):
+    """An elementwise op broadcast an (N,) operand against an (N, 1) one into (N, N)."""
+
+
+class GraphGrowthWarning(FlowgradWarning):
+    """The same ops were added to the graph before each of many runs (built inside the loop)."""
+
+
+class ClosedSessionError(RuntimeError):
+    """A run on a closed Session (a RuntimeError, as TF1 raises)."""

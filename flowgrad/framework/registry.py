@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flowgrad import dtypes
 from flowgrad.errors import DTypeError, ShapeError
+from flowgrad.framework import warnings as checks
 from flowgrad.framework.graph import Tensor, get_default_graph, name_scope
 from flowgrad.framework.shapes import TensorShape, as_shape
 from flowgrad.framework.source import format_site, user_site
@@ -110,6 +111,7 @@ def create_op(opdef, inputs, attrs, name=None, graph=None):
                 "created: build every part of a model in one graph."
             )
     site = user_site()
+    checks.state.pending = None
     try:
         specs = opdef.infer(*tensors, **attrs)
     except (ValueError, TypeError) as e:
@@ -124,7 +126,10 @@ def create_op(opdef, inputs, attrs, name=None, graph=None):
         specs = [specs]
     # a name ending in '/' is a scope a composite opened: its last op takes the scope's name
     full_name = name[:-1] if name and name.endswith("/") else graph.unique_name(name or opdef.type)
-    return graph._create_op(opdef, tensors, specs, attrs, full_name, site)
+    op = graph._create_op(opdef, tensors, specs, attrs, full_name, site)
+    if checks.state.pending is not None or checks.state.allow_growth:
+        checks.after_create(op)
+    return op
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Tensor:

@@ -34,7 +34,9 @@ def infer_dtype(value) -> dtypes.DType:
 def to_array(value) -> np.ndarray:
     """np.asarray for well-formed values; refuses ragged lists, None, dicts, sets, objects."""
     if isinstance(value, np.ndarray):
-        return value
+        if value.dtype.kind != "O":
+            return value
+        value = value.tolist()  # an object array is as safe as the list it holds
     if value is None or isinstance(value, (dict, set, frozenset)):
         raise ConversionError(f"a {type(value).__name__} is not an array value")
     try:
@@ -65,14 +67,19 @@ def convert(value, dtype: dtypes.DType) -> np.ndarray:
         if array.dtype.kind not in "USO":
             raise ConversionError(f"{describe(array)} is not a string value")
         return array.astype(object)
-    if isinstance(value, (str, bytes)):
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
         raise ConversionError(f"the string {value!r} is not a {dtype.name} value")
+    if np.ma.isMaskedArray(value) and np.ma.is_masked(value):
+        raise ConversionError("a masked array with masked entries would feed the values under "
+                              "the mask: fill them first (value.filled(...))")
     if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
         raise ConversionError(f"the complex value {value!r} would lose its imaginary part")
     array = to_array(value)
     kind, want = array.dtype.kind, target.kind
-    if kind in "USV":
+    if kind in "US":
         raise ConversionError(f"{describe(array)} of strings is not numeric")
+    if kind not in "biufc":
+        raise ConversionError(f"{describe(array)} is not numeric")
     if kind == "c":
         raise ConversionError(f"{describe(array)} would lose its imaginary part")
     if (kind == "b") != (want == "b"):
@@ -94,7 +101,7 @@ def convert(value, dtype: dtypes.DType) -> np.ndarray:
                     f"{dtype.name} would silently drop them (round or cast explicitly)")
         if array.size:
             info = np.iinfo(target)
-            low, high = array.min(), array.max()
+            low, high = array.min().item(), array.max().item()  # exact Python comparisons
             if low < info.min or high > info.max:
                 raise ConversionError(
                     f"{describe(array)} has values in [{low}, {high}], outside "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flowgrad import dtypes
 from flowgrad.framework.registry import Spec
 from flowgrad.framework.shapes import TensorShape, broadcast_dims
+from flowgrad.framework.warnings import note_broadcast
 
 
 def constant_value(tensor):
@@ -53,8 +54,13 @@ def unary(x, allowed="numeric") -> Spec:
 def broadcast_shape(x_shape: TensorShape, y_shape: TensorShape) -> TensorShape:
     """The NumPy broadcast of two static shapes; ValueError if incompatible."""
     if x_shape.ndims is None or y_shape.ndims is None:
+        if (x_shape.ndims or 0) <= 2 and (y_shape.ndims or 0) <= 2:
+            note_broadcast(None, None)  # only a run can tell
         return TensorShape(None)
-    dims = broadcast_dims(x_shape.as_tuple(), y_shape.as_tuple())
+    x_dims, y_dims = x_shape.as_tuple(), y_shape.as_tuple()
+    dims = broadcast_dims(x_dims, y_dims)
+    if len(x_dims) + len(y_dims) == 3:  # (N,) with (N, 1)? checked by the op's registry hook
+        note_broadcast(x_dims, y_dims)
     if dims is None:
         raise ValueError(f"shapes {x_shape} and {y_shape} cannot be broadcast together")
     return TensorShape(dims)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reprlib
+
 import numpy as np
 
 from flowgrad.errors import InvalidArgumentError
@@ -11,7 +13,7 @@ from flowgrad.framework import values
 def _given(value) -> str:
     if isinstance(value, np.ndarray):
         return values.describe(value)
-    text = repr(value)
+    text = reprlib.repr(value)  # never prints a huge list whole; survives a broken __repr__
     return f"{type(value).__name__} {text[:60]}{'...' if len(text) > 60 else ''}"
 
 
@@ -28,10 +30,17 @@ def convert_feed(tensor, value):
     if type(value) is np.ndarray and value.dtype == tensor.dtype.as_numpy_dtype:
         array = value  # fast path: already the right dtype, no copy
     else:
+        if hasattr(value, "_as_graph_element"):
+            raise feed_error(tensor, value, (
+                "a graph element cannot be a feed value: feed NumPy arrays or Python values "
+                "(run the tensor first and feed its result, or connect the tensors directly)"))
         try:
             array = values.convert(value, tensor.dtype)
         except values.ConversionError as e:
             raise feed_error(tensor, value, str(e)) from None
+        except Exception as e:  # whatever a foreign object raises while being converted
+            raise feed_error(tensor, value, f"it cannot be converted to an array "
+                                            f"({type(e).__name__}: {e})") from e
     if dims is not None:
         shape = array.shape
         if len(shape) != len(dims) or any(d is not None and d != s for d, s in zip(dims, shape)):

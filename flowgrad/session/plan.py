@@ -7,6 +7,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from flowgrad.errors import InvalidArgumentError
+from flowgrad.framework import warnings as checks
 from flowgrad.framework.graph import Operation, Tensor
 from flowgrad.session.simplify import simplify
 
@@ -127,6 +128,8 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
     for position, op in enumerate(order):
         kernel = f"k{position}"
         env[kernel] = op.opdef.compile(op, ctx)
+        if op in checks.UNDECIDED:  # a possible (N,) with (N, 1) mix-up: shapes checked once
+            env[kernel] = checks.first_run_check(op, env[kernel], env, kernel)
         inputs = [name_of(t) for t in _data_inputs(op)]
         outs = []
         for t in op.outputs:
@@ -145,7 +148,8 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
             for t in op.outputs:
                 if t.dtype.is_floating:
                     env[f"n{position}"] = _numeric_check(op, ctx.xp)
-                    ins = "".join(f"{name_of(x)}, " for x in op.inputs if x.dtype.is_floating)
+                    ins = "".join(f"{name_of(x)}, " for x in _data_inputs(op)
+                                  if x.dtype.is_floating)
                     lines.append(f"    n{position}({names[t]}, ({ins}))")
                     line_ops[len(lines)] = op
         dead = [name_of(t) for t in dict.fromkeys(map(resolve, _data_inputs(op)))

@@ -9,9 +9,19 @@ import contextlib
 import threading
 import warnings
 
+import numpy as np
+
 from flowgrad import backend
-from flowgrad.errors import FlowgradWarning, InvalidArgumentError, OpError, ResourceExhaustedError
+from flowgrad.errors import (
+    ClosedSessionError,
+    FlowgradWarning,
+    InternalError,
+    InvalidArgumentError,
+    OpError,
+    ResourceExhaustedError,
+)
 from flowgrad.framework.graph import Tensor, get_default_graph
+from flowgrad.framework.warnings import GrowthWatch
 from flowgrad.session import fetches as fetch_structures
 from flowgrad.session.feeds import convert_feed
 from flowgrad.session.plan import compile_plan
@@ -72,7 +82,15 @@ class _Context:
 
 
 class Session:
-    """Runs parts of a graph; Variables' values live here."""
+    """Runs parts of a graph; Variables' values live here.
+
+    Threads: runs on one Session are serialised by a lock, so `run` may be called from several
+    threads at once on a shared graph; each run sees the state the previous one left.
+    Failures: a run that fails before its first stateful kernel leaves Variables unchanged; one
+    that fails inside a stateful kernel names the variables already updated.
+    check_numerics=True (or FLOWGRAD_CHECK_NUMERICS=1): every float output is checked and the
+    first op, forward or gradient, that makes NaN/Inf from finite inputs is named.
+    """
 
     def __init__(self, target="", graph=None, config=None, backend_name=None,
                  check_numerics=None):
@@ -88,6 +106,7 @@ class Session:
             check_numerics = os.environ.get("FLOWGRAD_CHECK_NUMERICS", "") not in ("", "0")
         self.check_numerics = check_numerics
         self.compile_count = 0
+        self._growth = GrowthWatch()
 
     # context management
     def __enter__(self):
@@ -132,12 +151,16 @@ class Session:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         """Computes `fetches` (any nested structure of tensors/ops/names) with `feed_dict`."""
         if self._closed:
-            raise RuntimeError("Attempted to use a closed Session.")
+            raise _closed_error()
         leaves, rebuild = fetch_structures.flatten(fetches, self.graph)
         feeds = self._feeds(feed_dict)
+        if self.check_numerics:
+            _check_fed_numerics(feeds)
         with self._lock:
             if self._closed:
-                raise RuntimeError("Attempted to use a closed Session.")
+                raise _closed_error()
+            if len(self.graph._operations) != self._growth.seen:
+                self._growth.check(self.graph)
             plan = self._plan(tuple(leaves), tuple(feeds))
             results = self._execute(plan, feeds.values())
         return rebuild(results)
@@ -199,6 +222,22 @@ class InteractiveSession(Session):
         _interactive[0] = self
 
 
+def _check_fed_numerics(feeds) -> None:
+    """check_numerics mode: a fed NaN/Inf is reported before any op consumes it."""
+    for tensor, value in feeds.items():
+        if tensor.dtype.is_floating and not np.isfinite(value).all():
+            what = "NaN" if np.isnan(value).any() else "Inf"
+            raise InvalidArgumentError(None, tensor.op, (
+                f"check_numerics: the value fed to '{tensor.name}' ({tensor.op.describe()}) "
+                f"holds {what} (shape {value.shape}); no op made it."))
+
+
+def _closed_error() -> ClosedSessionError:
+    return ClosedSessionError("Attempted to use a closed Session. Run inside the Session's `with` "
+                              "block, or create a new Session (Variables must be initialized or "
+                              "restored again).")
+
+
 def _run_error(plan, error) -> Exception:
     """The flowgrad error for `error` raised inside a plan, naming the failing op."""
     tb, line, frame = error.__traceback__, None, None
@@ -218,7 +257,8 @@ def _run_error(plan, error) -> Exception:
             error.args = (error.message,)
         return error
     if op is None:
-        return error
+        return InternalError(None, None, f"A run failed outside any op's kernel: "
+                                         f"{type(error).__name__}: {error}.{note}")
     shapes = ", ".join(
         str(getattr(frame.f_locals.get(name, frame.f_globals.get(name)), "shape", "?")) for name in plan.line_inputs.get(line, []))
     message = (f"{op.describe()} failed at run time: {type(error).__name__}: {error}. "
