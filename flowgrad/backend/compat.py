@@ -13,3 +13,14 @@ def to_numpy(xp, array):
     """A NumPy array for a backend array (a no-op on NumPy)."""
     get = getattr(array, "get", None)
     return get() if get is not None and xp.__name__ == "cupy" else array
+
+
+def reducer(xp, ufunc_name: str, fallback: str):
+    """A fast reduction `f(x, axis, keepdims, dtype)`: NumPy's ufunc.reduce skips the Python
+    wrapper of np.sum (1 us instead of 2.4 us on small arrays); other modules use `fallback`."""
+    if xp.__name__ == "numpy":
+        reduce = getattr(xp, ufunc_name).reduce
+        return lambda x, axis, keepdims, dtype=None: reduce(x, axis, dtype, None, keepdims)
+    function = getattr(xp, fallback)
+    return lambda x, axis, keepdims, dtype=None: function(x, axis=axis, keepdims=keepdims,
+                                                         dtype=dtype)

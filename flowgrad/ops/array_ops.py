@@ -3,6 +3,8 @@ and scans. Slicing and splitting live in slicing.py, gathering and one-hot in ga
 
 from __future__ import annotations
 
+import functools
+
 from flowgrad import dtypes
 from flowgrad.errors import InvalidArgumentError
 from flowgrad.framework import values
@@ -270,6 +272,13 @@ class Reshape(OpDef):
             raise ValueError(f"cannot reshape a tensor of {total} elements (shape {x.shape}) "
                              f"into shape {dims} ({known} elements)")
         return Spec(dims, x.dtype)
+
+    def compile(self, op, ctx):
+        static = constant_value(op.inputs[1])
+        if static is None:
+            return functools.partial(self.forward, ctx.xp)
+        dims = tuple(int(d) for d in static.reshape(-1))
+        return lambda x, _: x.reshape(dims)  # the method: np.reshape's wrapper costs 0.6 us
 
     def forward(self, xp, x, shape):
         return xp.reshape(x, tuple(int(d) for d in shape))

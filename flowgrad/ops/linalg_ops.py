@@ -38,7 +38,8 @@ class MatMul(OpDef):
         return Spec(_product_dims(a.shape, b.shape, transpose_a, transpose_b), a.dtype)
 
     def compile(self, op, ctx):
-        ta, tb, matmul = op.attrs["transpose_a"], op.attrs["transpose_b"], ctx.xp.matmul
+        # for matrices dot is matmul, without matmul's gufunc dispatch (0.7 us vs 1.8 us small)
+        ta, tb, matmul = op.attrs["transpose_a"], op.attrs["transpose_b"], ctx.xp.dot
         if not ta and not tb:
             return matmul
         return lambda a, b: matmul(a.T if ta else a, b.T if tb else b)

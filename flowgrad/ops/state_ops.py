@@ -68,10 +68,11 @@ class Assign(_Assignment):
         store, var = ctx.variables, variable_of(op)
         name, xp = var.name, ctx.xp
         static = var.outputs[0].shape
+        dims = tuple(static.as_list()) if static.is_fully_defined() else None
         validate = op.attrs.get("validate_shape", True)
 
         def assign(value):
-            if validate and not static.is_compatible_with(value.shape):
+            if validate and value.shape != dims and not static.is_compatible_with(value.shape):
                 raise InvalidArgumentError(None, op, (
                     f"Assign requires shapes of both tensors to match: variable '{name}' has "
                     f"shape {static}, value has shape {value.shape} ({op.describe()})"))
