@@ -715,6 +715,8 @@ def _reduced_spec(x, axes_t, keep_dims, dtype=None):
 def _axes_tuple(axes, ndims):
     """Reduction axes as a sorted tuple of non-negative ints (duplicates merged)."""
     axes = [int(a) for a in (axes.reshape(-1).tolist() if hasattr(axes, "reshape") else axes)]
+    if ndims and any(not -ndims <= a < ndims for a in axes):  # TF1 refuses, never wraps
+        raise ValueError(f"Invalid reduction axes {axes} for an input of rank {ndims}")
     return tuple(sorted({a % ndims for a in axes})) if ndims else tuple(axes)
 
 
@@ -914,7 +916,10 @@ class _ArgExtremum(NotDifferentiable):
         return Spec([d for i, d in enumerate(x.shape.as_tuple()) if i != axis], output_type)
 
     def forward(self, xp, x, dimension, *, output_type):
-        axis = int(dimension) % builtins.max(x.ndim, 1)
+        axis = int(dimension)
+        if not -x.ndim <= axis < x.ndim:  # TF1 refuses, never wraps
+            raise ValueError(f"Invalid dimension {axis} for an input of rank {x.ndim}")
+        axis %= builtins.max(x.ndim, 1)
         if x.shape[axis] == 0:
             raise ValueError(f"Reduction axis {axis} is empty in shape {list(x.shape)}")
         return getattr(xp, self.kernel)(x, axis=axis).astype(output_type.as_numpy_dtype)
