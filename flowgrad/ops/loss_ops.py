@@ -19,7 +19,7 @@ from flowgrad.ops.nn_ops import (
     relu,
     softmax,
 )
-from flowgrad.ops.rules import constant_value, require, same_dtype
+from flowgrad.ops.rules import binary, constant_value, require, same_dtype
 
 
 def _zeros_grad(grad) -> bool:
@@ -58,12 +58,28 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         if not labels.shape.is_compatible_with(logits.shape):
             raise ValueError(f"logits and labels must have the same shape ({logits.shape} vs "
                              f"{labels.shape})")
-        zeros = array_ops.zeros_like(logits)
-        cond = logits >= zeros
-        relu_logits = math_ops.where(cond, logits, zeros)
-        neg_abs_logits = math_ops.where(cond, -logits, logits)
-        return math_ops.add(relu_logits - logits * labels,
-                            math_ops.log1p(math_ops.exp(neg_abs_logits)), name=scope)
+        return SigmoidCrossEntropyWithLogits.apply(labels, logits, name=scope)
+
+
+@register_op
+class SigmoidCrossEntropyWithLogits(OpDef):
+    """max(x, 0) - x * z + log1p(exp(-|x|)) for labels z and logits x, as one kernel.
+
+    TF1 composes it from ~10 ops (Select, Exp, Log1p, ...); a training step then runs ~20
+    kernels for it where this runs 4, which `make bench` shows on the book's logistic
+    regression. The op keeps TF1's name, `logistic_loss`; values and gradients are TF1's."""
+
+    def infer(self, labels, logits):
+        require(logits.dtype, "float", "logits")
+        return Spec(binary(logits, labels).shape, logits.dtype)
+
+    def forward(self, xp, z, x):
+        return xp.maximum(x, 0) - x * z + xp.log1p(xp.exp(-xp.abs(x)))
+
+    def gradient(self, op, grad):
+        z, x = op.inputs
+        # d/dx = sigmoid(x) - z, d/dz = -x
+        return [-grad * x, grad * (math_ops.sigmoid(x) - z)]
 
 
 def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None,

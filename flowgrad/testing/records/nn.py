@@ -238,7 +238,8 @@ RECORDS = [
     OpInfo("sigmoid_cross_entropy_with_logits",
            lambda logits, labels: loss_ops.sigmoid_cross_entropy_with_logits(
                labels=labels, logits=logits),
-           sigmoid_xent_ref, types=("Select", "Log1p"), samples=pair_samples, domain=(-5.0, 5.0),
+           sigmoid_xent_ref, types=("SigmoidCrossEntropyWithLogits",), samples=pair_samples,
+           domain=(-5.0, 5.0),
            grad=2),
     OpInfo("weighted_cross_entropy_with_logits",
            lambda logits, labels: loss_ops.weighted_cross_entropy_with_logits(
