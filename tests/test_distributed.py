@@ -12,7 +12,11 @@ import numpy as np
 import pytest
 import test_distributed_programs as programs
 
+from flowgrad.distributed import launch as launch_module
+
 pytest.importorskip("mpi4py")
+if launch_module.find_mpiexec() is None:
+    pytest.skip("no mpiexec installed", allow_module_level=True)
 PROGRAMS = programs.__file__
 FLOWGRAD = [sys.executable, "-m", "flowgrad.cli"]
 RTOL = 1e-10

@@ -100,3 +100,17 @@ def test_distributed_optimizer_wraps_optimizers_only(monkeypatch):
         dist.DistributedOptimizer("adam")
     opt = dist.DistributedOptimizer(tf.train.AdamOptimizer(0.1))
     assert opt.get_name() == "DistributedAdamOptimizer"
+
+
+def test_allreduce_gradient_is_the_allreduce_of_the_gradient(monkeypatch):
+    monkeypatch.setattr(state, "_world", state.World(None, 0, 1, 0, 1))
+    from flowgrad.distributed import allreduce
+
+    x = tf.constant([1.0, 2.0], tf.float64)
+    n = tf.constant(3, tf.int32)
+    y, m = allreduce([x * x, n], average=False)
+    (dx,) = tf.gradients(tf.reduce_sum(y * 5.0), [x])
+    assert [op.type for op in tf.get_default_graph().get_operations()].count("MpiAllreduce") == 2
+    with tf.Session() as sess:
+        assert sess.run(dx).tolist() == [10.0, 20.0]
+        assert sess.run(m) == 3
