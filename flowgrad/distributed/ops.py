@@ -25,7 +25,7 @@ def _check_inputs(tensors, what, bools=False):
     return [Spec(t.shape, t.dtype) for t in tensors]
 
 
-def _collective(op, ctx, call, stats=None):
+def _collective(ctx, call, stats=None):
     """A kernel packing its inputs per dtype, calling `call(host_buffer, world)`, and
     unpacking; it adds its time to `stats` when given."""
     xp, w = ctx.xp, state.world()
@@ -79,7 +79,7 @@ class MpiAllreduce(OpDef):
                 wire /= w.size
             return wire.astype(host.dtype, copy=False)
 
-        return _collective(op, ctx, reduce, state.stats)
+        return _collective(ctx, reduce, state.stats)
 
     def gradient(self, op, *grads):
         # d(mean over workers of x)/dx, summed over the workers' losses: the mean of their grads
@@ -110,7 +110,7 @@ class MpiBroadcast(NotDifferentiable):
             w.comm.Bcast(host, root=root)
             return host
 
-        return _collective(op, ctx, bcast)
+        return _collective(ctx, bcast)
 
 
 def _listed(tensors):
