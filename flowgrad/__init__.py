@@ -52,6 +52,7 @@ from flowgrad import summary
 from flowgrad import train
 from flowgrad import initializers, layers, losses, nn
 from flowgrad import debugging
+from flowgrad import test
 from flowgrad.framework.warnings import allow_broadcast, allow_graph_growth
 from flowgrad.ops.init_ops import (constant_initializer, glorot_normal_initializer,
                                    glorot_uniform_initializer, ones_initializer,
