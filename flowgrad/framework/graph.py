@@ -7,6 +7,7 @@ import contextlib
 import re
 import threading
 
+from flowgrad.errors import DTypeError, ShapeError
 from flowgrad.framework.shapes import TensorShape, as_shape
 from flowgrad.framework.source import format_site, user_site
 
@@ -450,7 +451,20 @@ def name_scope(name, default_name=None, values=None):
     """Opens a name scope in the default graph (or the graph of `values`)."""
     graph = _graph_of(values) if values else get_default_graph()
     with graph.name_scope(name if name is not None else default_name) as scope:
-        yield scope
+        try:
+            yield scope
+        except (ValueError, TypeError) as e:
+            # a composite's own check: name it, its scope, the user's line and its inputs
+            if type(e) not in _LOCATABLE or "(created at " in str(e):
+                raise
+            shapes = ", ".join(f"{v.dtype.name}{v.shape}" for v in values or ()
+                               if isinstance(v, Tensor))
+            raise type(e)(f"{default_name or name} '{scope.rstrip('/')}' (created at "
+                          f"{format_site(user_site())}): {e}"
+                          + (f" [inputs: {shapes}]" if shapes else "")) from None
+
+
+_LOCATABLE = (ValueError, TypeError, ShapeError, DTypeError)
 
 
 def _graph_of(values):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_CONTEXTLIB = contextlib.__file__  # the `with` machinery between a scope and its user
 
 
 def user_site() -> tuple[str, int]:
@@ -13,7 +15,8 @@ def user_site() -> tuple[str, int]:
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<frozen"):
+        if (not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<frozen")
+                and filename != _CONTEXTLIB):
             return filename, frame.f_lineno
         frame = frame.f_back
     return "<unknown>", 0

@@ -159,6 +159,8 @@ class PlaceholderWithDefault(OpDef):
         return Spec(shape, x.dtype)
 
     def forward(self, xp, x, *, shape):
+        if not shape.is_compatible_with(x.shape):  # a default of unknown rank, seen at last
+            raise ValueError(f"default of shape {x.shape} does not fit shape {shape}")
         return x
 
     def gradient(self, op, grad):
@@ -789,6 +791,9 @@ def _pairs(paddings):
 
 
 def _pad(xp, x, paddings, **how):
+    if paddings.shape != (x.ndim, 2):  # np.pad would broadcast one row to every axis
+        raise ValueError(f"paddings must have shape ({x.ndim}, 2) for an input of shape "
+                         f"{x.shape}, got {paddings.shape}")
     # np.pad refuses the empty pad list of a scalar
     return xp.pad(x, _pairs(paddings), **how) if x.ndim else x.copy()
 

@@ -717,6 +717,8 @@ def _axes_tuple(axes, ndims):
     axes = [int(a) for a in (axes.reshape(-1).tolist() if hasattr(axes, "reshape") else axes)]
     if ndims and any(not -ndims <= a < ndims for a in axes):  # TF1 refuses, never wraps
         raise ValueError(f"Invalid reduction axes {axes} for an input of rank {ndims}")
+    if ndims and len({a % ndims for a in axes}) != len(axes):
+        raise ValueError(f"Reduction axes {axes} repeat a dimension (input of rank {ndims})")
     return tuple(sorted({a % ndims for a in axes})) if ndims else tuple(axes)
 
 
@@ -1062,6 +1064,9 @@ class BroadcastTo(OpDef):
         from flowgrad.ops.rules import broadcast_shape
 
         target = _static_shape_from(shape_t)
+        value = constant_value(shape_t)
+        if value is not None and (value < 0).any():  # a run would refuse it (-1 is no wildcard)
+            raise ValueError(f"shape {value.tolist()} has a negative dimension")
         if target.ndims is not None and x.shape.ndims is not None:
             if x.shape.ndims > target.ndims:
                 raise ValueError(f"cannot broadcast shape {x.shape} to the lower rank {target}")
@@ -1117,9 +1122,14 @@ class InvertPermutation(NotDifferentiable):
     """The inverse of a permutation vector."""
 
     def infer(self, p):
+        require(p.dtype, "int", "x")
+        if p.shape.ndims not in (None, 1):
+            raise ValueError(f"x must be a 1-D vector, got shape {p.shape}")
         return Spec(p.shape, p.dtype)
 
     def forward(self, xp, p):
+        if p.ndim != 1:
+            raise ValueError(f"x must be a 1-D vector, got shape {p.shape}")
         return xp.argsort(p).astype(p.dtype)
 
 

@@ -280,6 +280,7 @@ class BiasAddGrad(OpDef):
     """The sum of `grad` over every axis but the last: BiasAdd's gradient for the bias."""
 
     def infer(self, grad, *, data_format="NHWC"):
+        require(grad.dtype, "numeric", "grad")
         if grad.shape.ndims is None:
             return Spec([None], grad.dtype)
         if grad.shape.ndims < 2:
@@ -287,7 +288,7 @@ class BiasAddGrad(OpDef):
         return Spec([grad.shape[-1].value], grad.dtype)
 
     def forward(self, xp, grad, *, data_format="NHWC"):
-        return xp.sum(grad, axis=tuple(range(grad.ndim - 1)))
+        return xp.sum(grad, axis=tuple(range(grad.ndim - 1)), dtype=grad.dtype)
 
     def gradient(self, op, ggrad):
         return [math_ops.broadcast_to(ggrad, array_ops.shape(op.inputs[0]))]

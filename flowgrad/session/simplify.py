@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-_IDENTITIES = {"Identity", "StopGradient", "PlaceholderWithDefault", "IdentityN", "Snapshot"}
-_SHAPE_PRESERVING = {"Reshape", "BroadcastTo", "Squeeze", "ExpandDims"}
+_IDENTITIES = {"Identity", "StopGradient", "IdentityN", "Snapshot"}
+_SHAPE_PRESERVING = {"Reshape", "BroadcastTo", "Squeeze", "ExpandDims", "PlaceholderWithDefault"}
 _STATIC_SHAPE_OPS = {"Shape", "Size", "Rank"}
 
 
