@@ -262,3 +262,80 @@ def _split(bunch, valid_size: float, seed: int, stratify: bool) -> SplitDataset:
         feature_names=tuple(str(f) for f in bunch.feature_names),
         target_names=tuple(str(t) for t in getattr(bunch, "target_names", ())),
     )
+
+
+@dataclass(frozen=True)
+class WeightedSplitDataset:
+    """Training and validation parts with a per-example weight for each (deepchem's X, y, w)."""
+
+    x_train: Array
+    y_train: Array
+    w_train: Array
+    x_valid: Array
+    y_valid: Array
+    w_valid: Array
+
+
+def toxicity_data(
+    N: int = 6000,
+    n_features: int = 1024,
+    positive_fraction: float = 0.05,
+    n_informative: int = 64,
+    lift: float = 2.5,
+    valid_size: float = 0.2,
+    seed: int = 0,
+) -> WeightedSplitDataset:
+    """A synthetic stand-in for the book's Tox21 task: binary fingerprints, few positives.
+
+    Each of the N molecules has `n_features` bits, 0.0 or 1.0, each on with its own small
+    probability (about 5% on average, as in a 1024-bit circular fingerprint); a fraction
+    `positive_fraction` of the molecules are toxic (label 1.0). Toxic molecules carry each of
+    `n_informative` "toxicophore" bits `lift` times more often than the others; every other bit
+    is noise. No single bit decides the label, so an unweighted model, seeing mostly negatives,
+    predicts few positives. The weights balance the classes as deepchem's tox21 weights do:
+    1.0 for a negative and n_negative / n_positive of the training part (about 19) for a
+    positive, in both parts. The split is stratified, so both parts hold `positive_fraction`.
+    """
+    if not 0.0 < positive_fraction < 1.0:
+        raise ValueError(
+            f"toxicity_data: positive_fraction must be in (0, 1), got {positive_fraction}"
+        )
+    if not 0 <= n_informative <= n_features:
+        raise ValueError(
+            f"toxicity_data: n_informative must be in [0, {n_features}], got {n_informative}"
+        )
+    rng = np.random.default_rng(seed)
+    n_pos = round(positive_fraction * N)
+    y = np.zeros(N)
+    y[:n_pos] = 1.0
+    # bit frequencies of fingerprints are skewed: most bits are rare, a few are common
+    p_neg = rng.beta(0.8, 15.0, size=n_features)
+    p_pos = p_neg.copy()
+    informative = rng.choice(n_features, size=n_informative, replace=False)
+    p_pos[informative] = np.minimum(lift * p_neg[informative], 0.9)
+    x = (rng.random((N, n_features)) < np.where(y[:, None] == 1.0, p_pos, p_neg)).astype(np.float64)
+    valid = _stratified_valid_rows(y, valid_size, rng)
+    train = np.setdiff1d(np.arange(N), valid)
+    train, valid = rng.permutation(train), rng.permutation(valid)
+    y_train = y[train]
+    weight_pos = (y_train == 0).sum() / max((y_train == 1).sum(), 1)
+    return WeightedSplitDataset(
+        x_train=x[train],
+        y_train=y_train,
+        w_train=np.where(y_train == 1.0, weight_pos, 1.0),
+        x_valid=x[valid],
+        y_valid=y[valid],
+        w_valid=np.where(y[valid] == 1.0, weight_pos, 1.0),
+    )
+
+
+def _stratified_valid_rows(y: Array, valid_size: float, rng: np.random.Generator) -> Array:
+    """Indices of a validation part holding `valid_size` of each class (without scikit-learn)."""
+    if not 0.0 < valid_size < 1.0:
+        raise ValueError(f"valid_size must be in (0, 1), got {valid_size}")
+    rows = []
+    for label in np.unique(y):
+        members = np.flatnonzero(y == label)
+        size = round(valid_size * len(members))
+        rows.append(rng.choice(members, size=size, replace=False))
+    return np.sort(np.concatenate(rows))

@@ -39,6 +39,12 @@ register(Demo("linear-regression", "linear_regression", 8000,
               "chapter 3: a line through noisy points (y = 5x + 2), Adam, 8000 steps"))
 register(Demo("logistic-regression", "logistic_regression", 1000,
               "chapter 3: two Gaussian blobs split by a line, Adam, 1000 steps"))
+register(Demo("fcnet", "fcnet_classification", 480,
+              "chapter 4: ReLU hidden layer, dropout and a weighted loss on imbalanced "
+              "toxicity-like data, 10 epochs of minibatch 100 (480 steps)"))
+register(Demo("digits", "digits_mlp", 1290,
+              "chapter 4: softmax classifier of the 8x8 digits, 64 ReLU units, dropout, "
+              "30 epochs of minibatch 32 (1290 steps)"))
 
 
 def load_example(script: str):

@@ -59,7 +59,7 @@ def test_demo_rerun_replaces_its_previous_run(tmp_path, capsys):
 
 
 def test_demo_registry_and_arguments(capsys):
-    assert list(demo.DEMOS) == ["linear-regression", "logistic-regression"]
+    assert list(demo.DEMOS) == ["linear-regression", "logistic-regression", "fcnet", "digits"]
     assert demo.DEMOS["linear-regression"].steps == 8000
     assert demo.DEMOS["logistic-regression"].steps == 1000
     assert cli.main(["demo", "all", "--steps", "0"]) == 2
