@@ -1,50 +1,32 @@
-"""Runs the benchmarks: `python -m benchmarks [--peers] [--only W1,W2] [--quick]`."""
+"""Runs the benchmarks: `python -m benchmarks [--peers] [--only W1,W2] [--sections ...] [--quick]`.
+
+Sections: speed (W1-W4, every implementation verified against the NumPy reference, then timed
+in turns), startup, memory (peak growth on W3/W4, flatness over many steps), scaling (time per
+epoch against N), profile (where flowgrad's time goes, for each speed aim it misses)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import platform
 import sys
 
 import numpy as np
 
-from benchmarks import workloads
-from benchmarks.timing import format_seconds, time_steps
+from benchmarks import machine, report, workloads
+from benchmarks.timing import format_seconds, interleaved
 
 VERIFY_STEPS = 5
-
-
-def machine() -> dict:
-    """CPU, BLAS and library versions for the report."""
-    info = {"python": platform.python_version(), "numpy": np.__version__,
-            "cores": os.cpu_count(), "cpu": platform.processor() or platform.machine()}
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-        if names:
-            info["cpu"] = names[0]
-    except OSError:
-        pass
-    try:
-        from threadpoolctl import threadpool_info
-
-        info["blas"] = ", ".join(f"{p.get('internal_api')} {p.get('version')} "
-                                 f"({p.get('architecture')}, {p.get('num_threads')} threads)"
-                                 for p in threadpool_info() if p.get("user_api") == "blas")
-    except ImportError:
-        info["blas"] = "unknown (threadpoolctl missing)"
-    return info
+SECTIONS = "speed,startup,memory,scaling,profile"
 
 
 def implementations(peers: bool) -> dict:
     """name -> build(workload) returning (step, params_fn); peers only when asked and present."""
+    import flowgrad
     from benchmarks import impl_flowgrad
 
-    import flowgrad
-
-    impls = {"flowgrad": lambda w: impl_flowgrad.build_step(flowgrad, w)}
+    impls = {"numpy": _numpy_build,
+             "flowgrad": lambda w: impl_flowgrad.build_step(flowgrad, w)}
     if peers:
         from benchmarks import peers as peer_impls
 
@@ -52,75 +34,148 @@ def implementations(peers: bool) -> dict:
     return impls
 
 
-def verify(name, build, w) -> float:
-    """Max relative loss difference to NumPy over the first steps; raises if they disagree."""
-    ref_step, _ = workloads.numpy_step_fn(w)
-    step, _ = build(w)
-    worst = 0.0
-    for i in range(VERIFY_STEPS):
+def _numpy_build(w):
+    step, params = workloads.numpy_step_fn(w)
+    return step, lambda: params
+
+
+def verify(name, build, w, steps: int = VERIFY_STEPS):
+    """Builds `name`'s step and checks its losses and then its parameters against the NumPy
+    reference over the first steps; returns the (already warm) step, or raises."""
+    ref_step, ref_params = workloads.numpy_step_fn(w)
+    step, params_fn = build(w)
+    for i in range(steps):
         expected, got = float(ref_step()), float(step())
-        diff = abs(got - expected) / max(1.0, abs(expected))
-        worst = max(worst, diff)
-        if diff > 1e-3:
+        if not abs(got - expected) <= 1e-3 * max(1.0, abs(expected)):
             raise AssertionError(f"{name} on {w.name}: step {i} loss {got} != NumPy {expected}")
-    return worst
+    for key, value in params_fn().items():
+        diff = float(np.max(np.abs(np.asarray(value) - ref_params[key])))
+        if not diff <= 1e-3 * max(1.0, float(np.max(np.abs(ref_params[key])))):
+            raise AssertionError(f"{name} on {w.name}: parameter {key} differs from NumPy's "
+                                 f"by {diff:.3g} after {steps} steps")
+    return step
+
+
+def speed(names, impls, repeats, quick) -> dict:
+    """Per workload: verify every implementation, then time them in turns."""
+    out = {}
+    for name in names:
+        w = workloads.make(name)
+        steps = max(1, w.steps // 20) if quick else w.steps
+        steps_by_impl, row = {}, {}
+        for impl, build in impls.items():
+            try:
+                steps_by_impl[impl] = verify(impl, build, w)
+            except Exception as e:  # a peer failing is reported, not fatal
+                row[impl] = {"error": f"{type(e).__name__}: {e}"}
+        load = machine.load_average()
+        row.update(interleaved(steps_by_impl, steps, repeats))
+        row = {impl: row[impl] for impl in impls}  # the table's order
+        for impl, r in row.items():
+            print(f"  {name} {impl}: {r.get('error') or format_seconds(r['median'])}",
+                  file=sys.stderr)
+        out[name] = {"title": w.title, "steps": steps, "repeats": repeats, "results": row,
+                     "load_average": [load, machine.load_average()]}
+        del steps_by_impl
+    return out
+
+
+def startup(impls, runs=3) -> dict:
+    """Best and median start-up figures per implementation, each from `runs` fresh processes."""
+    from benchmarks.startup import measure
+
+    out = {}
+    for impl in impls:
+        samples = [measure(impl) for _ in range(runs)]
+        good = sorted((s for s in samples if "error" not in s), key=lambda s: s["total_s"])
+        out[impl] = ({"best": good[0], "median": good[len(good) // 2]} if good
+                     else samples[0])
+        figure = out[impl].get("error") or f"{out[impl]['best']['total_s']:.3f} s"
+        print(f"  startup {impl}: {figure}", file=sys.stderr)
+    return out
+
+
+def memory(impls, quick) -> dict:
+    """Peak RSS growth on W3/W4 per implementation; flatness of numpy and flowgrad on W1, W3."""
+    from benchmarks.memory import measure
+
+    out = {"peak": {}, "flat": {}, "load_average": machine.load_average()}
+    for name, steps in (("W3", 20), ("W4", 3)):
+        out["peak"][name] = {impl: measure("peak", impl, name, steps) for impl in impls}
+    for name, steps in (("W1", 10_000), ("W3", 1_000)):
+        steps = steps // 10 if quick else steps
+        out["flat"][name] = {impl: measure("flat", impl, name, steps)
+                             for impl in ("numpy", "flowgrad")}
+    print("  memory: done", file=sys.stderr)
+    return out
 
 
 def main(argv=None) -> int:
-    """Times every implementation on every workload and prints one markdown table."""
+    """Runs the chosen sections and prints the markdown report; writes JSON and markdown."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--peers", action="store_true", help="also time installed peers")
     parser.add_argument("--only", default="W1,W2,W3,W4")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--sections", default=SECTIONS)
+    parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="fewer steps (smoke run)")
+    parser.add_argument("--threads", type=int,
+                        help="cap BLAS/OpenMP/TF threads (default: the libraries' own choice)")
     parser.add_argument("--json", default="benchmarks/results/latest.json")
     parser.add_argument("--distributed", action="store_true",
                         help="also time data-parallel training on 1 and 2 MPI workers")
     args = parser.parse_args(argv)
+    sections = set(args.sections.split(","))
+    if args.threads:
+        machine.limit_threads(args.threads)
     impls = implementations(args.peers)
-    results = {"machine": machine(), "workloads": {}}
-    print("machine:", json.dumps(results["machine"]))
-    for name in args.only.split(","):
-        w = workloads.make(name)
-        steps = max(1, w.steps // 10) if args.quick else w.steps
-        ref_step, _ = workloads.numpy_step_fn(w)
-        row = {"numpy": time_steps(ref_step, steps, args.repeats)}
-        for impl_name, build in impls.items():
-            try:
-                verify(impl_name, build, w)
-                step, _ = build(w)
-                row[impl_name] = time_steps(step, steps, args.repeats)
-            except Exception as e:  # a peer failing is reported, not fatal
-                row[impl_name] = {"error": f"{type(e).__name__}: {e}"}
-            print(f"  {name} {impl_name}: {row[impl_name].get('error') or format_seconds(row[impl_name]['median'])}",
-                  file=sys.stderr)
-        results["workloads"][name] = {"title": w.title, "results": row}
-    print(table(results))
+    results = {"machine": machine.machine(), "argv": sys.argv[1:] if argv is None else argv}
+    results["machine"]["threads"] = args.threads or "default"
+    if args.peers:
+        from benchmarks import peers as peer_impls
+
+        results["machine"]["versions"] = peer_impls.versions()
+    print(machine.describe(results["machine"]), file=sys.stderr)
+    if "speed" in sections:
+        results["speed"] = speed(args.only.split(","), impls, args.repeats, args.quick)
+    if "startup" in sections:
+        results["startup"] = startup(impls, runs=1 if args.quick else 3)
+    if "memory" in sections:
+        results["memory"] = memory(impls, args.quick)
+    if "scaling" in sections:
+        from benchmarks import scaling
+
+        sizes = scaling.SIZES[:2] if args.quick else scaling.SIZES
+        results["scaling"] = scaling.run(sizes, repeats=1 if args.quick else 3)
+    if "profile" in sections and "speed" in sections:
+        results["profiles"] = _profiles(results["speed"], args.quick)
     if args.distributed:
         from benchmarks import bench_distributed
 
         results["distributed"] = bench_distributed.run(
             examples=100_000 if args.quick else 400_000, repeats=min(args.repeats, 3))
-        print("\n" + bench_distributed.table(results["distributed"]))
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
+    results["machine"]["load_average_end"] = machine.load_average()
+    text = report.markdown(results)
+    if args.distributed:
+        text += "\n\n" + bench_distributed.table(results["distributed"])
+    print(text)
+    os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(results, f, indent=1)
+    with open(os.path.splitext(args.json)[0] + ".md", "w") as f:
+        f.write(text + "\n")
     return 0
 
 
-def table(results) -> str:
-    """Markdown: per workload and implementation, median, best and best-ratio to NumPy."""
-    lines = ["| workload | implementation | median/step | best/step | ratio to NumPy (best) |",
-             "|---|---|---|---|---|"]
-    for name, entry in results["workloads"].items():
-        base = entry["results"]["numpy"]["best"]
-        for impl, r in entry["results"].items():
-            if "error" in r:
-                lines.append(f"| {name} | {impl} | failed: {r['error'][:60]} | | |")
-                continue
-            lines.append(f"| {name} {entry['title']} | {impl} | {format_seconds(r['median'])} | "
-                         f"{format_seconds(r['best'])} | {r['best'] / base:.2f}x |")
-    return "\n".join(lines)
+def _profiles(speed_results, quick) -> dict:
+    """Markdown profiles of flowgrad for the workloads whose speed aim it misses."""
+    from benchmarks import profile
+
+    out = {}
+    for name, entry in speed_results.items():
+        status = report.speed_status(name, entry["results"])
+        if status and not status.startswith("met"):
+            out[name] = profile.markdown(name, steps=1 if quick else None)
+    return out
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ def build_step(tf, w):
     def params():
         return sess.run(variables)
 
+    step.session = sess  # for benchmarks.profile: the plans live in the Session
     return step, params
 
 
