@@ -451,20 +451,33 @@ def name_scope(name, default_name=None, values=None):
     """Opens a name scope in the default graph (or the graph of `values`)."""
     graph = _graph_of(values) if values else get_default_graph()
     with graph.name_scope(name if name is not None else default_name) as scope:
-        try:
+        if default_name is None:  # a user's scope: the ops inside say where they fail
             yield scope
-        except (ValueError, TypeError) as e:
-            # a composite's own check: name it, its scope, the user's line and its inputs
-            if type(e) not in _LOCATABLE or "(created at " in str(e):
-                raise
-            shapes = ", ".join(f"{v.dtype.name}{v.shape}" for v in values or ()
-                               if isinstance(v, Tensor))
-            raise type(e)(f"{default_name or name} '{scope.rstrip('/')}' (created at "
-                          f"{format_site(user_site())}): {e}"
-                          + (f" [inputs: {shapes}]" if shapes else "")) from None
+            return
+        with located(default_name, values, scope):  # a composite's own checks
+            yield scope
 
 
 _LOCATABLE = (ValueError, TypeError, ShapeError, DTypeError)
+
+
+@contextlib.contextmanager
+def located(what, values=None, scope=None):
+    """A ValueError/TypeError raised inside says `what` (an op type or builder name), the scope
+    its op gets, the user's line and the shapes of the tensors among `values`; errors that
+    already say where they were made pass unchanged."""
+    try:
+        yield
+    except (ValueError, TypeError) as e:
+        if type(e) not in _LOCATABLE or "(created at " in str(e):
+            raise
+        if not (scope and scope.endswith("/")):  # the name its op would get
+            scope = get_default_graph().unique_name(scope or what, mark_as_used=False)
+        scope = scope.rstrip("/")
+        shapes = ", ".join(f"{v.dtype.name}{v.shape}" for v in values or ()
+                           if isinstance(v, Tensor))
+        raise type(e)(f"{what} '{scope}' (created at {format_site(user_site())}): {e}"
+                      + (f" [inputs: {shapes}]" if shapes else "")) from None
 
 
 def _graph_of(values):

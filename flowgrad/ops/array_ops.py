@@ -8,7 +8,7 @@ import functools
 from flowgrad import dtypes
 from flowgrad.errors import InvalidArgumentError
 from flowgrad.framework import values
-from flowgrad.framework.graph import name_scope
+from flowgrad.framework.graph import located, name_scope
 from flowgrad.framework.registry import (
     NotDifferentiable,
     OpDef,
@@ -94,7 +94,8 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     except values.ConversionError as e:
         raise TypeError(f"Cannot make a {dtype.name} constant from {value!r}: {e}") from None
     if shape is not None:
-        array = _fit_to_shape(array, tuple(as_shape(shape).as_list()), verify_shape)
+        with located("Const", scope=name):
+            array = _fit_to_shape(array, tuple(as_shape(shape).as_list()), verify_shape)
     array = array.copy()
     array.flags.writeable = False
     return Const.apply(value=array, dtype=dtype, name=name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numbers
 
-from flowgrad.framework.graph import name_scope
+from flowgrad.framework.graph import located, name_scope
 from flowgrad.framework.registry import OpDef, Spec, convert_to_tensor, register_op
 from flowgrad.ops import array_ops, math_ops
 from flowgrad.ops.control_ops import stop_gradient
@@ -232,7 +232,8 @@ def _softmax_along(op_cls, logits, axis, name, default_name):
     axis = -1 if axis is None else int(axis)
     if axis == -1 or axis == (logits.shape.ndims or 0) - 1:
         return op_cls.apply(logits, name=name or default_name)
-    perm = _axis_perm(logits, axis, move_to_end=False)
+    with located(default_name, [logits], name):
+        perm = _axis_perm(logits, axis, move_to_end=False)
     out = op_cls.apply(array_ops.transpose(logits, perm))
     return array_ops.transpose(out, perm, name=name or default_name)
 
@@ -288,6 +289,8 @@ class BiasAddGrad(OpDef):
         return Spec([grad.shape[-1].value], grad.dtype)
 
     def forward(self, xp, grad, *, data_format="NHWC"):
+        if grad.ndim < 2:  # a rank known only now
+            raise ValueError(f"Shape must be at least rank 2 but is rank {grad.ndim}")
         return xp.sum(grad, axis=tuple(range(grad.ndim - 1)), dtype=grad.dtype)
 
     def gradient(self, op, ggrad):

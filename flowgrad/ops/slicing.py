@@ -7,7 +7,7 @@ import builtins
 import numbers
 
 from flowgrad import dtypes
-from flowgrad.framework.graph import name_scope
+from flowgrad.framework.graph import located, name_scope
 from flowgrad.framework.registry import OpDef, Spec, convert_to_tensor, register_op
 from flowgrad.framework.shapes import Dimension, TensorShape
 from flowgrad.ops import array_ops
@@ -264,6 +264,11 @@ def _pack(items, dtype):
 def getitem(tensor, key):
     """`tensor[key]` as TF1 builds it: ints, slices (any step), `...`, tf.newaxis and scalar int
     tensors become one StridedSlice op named 'strided_slice'; a bool mask is boolean_mask."""
+    with located("strided_slice", [tensor]):  # a bad index says where it was written
+        return _getitem(tensor, key)
+
+
+def _getitem(tensor, key):
     if _is_bool_mask(key):
         from flowgrad.ops.gather_ops import boolean_mask
 

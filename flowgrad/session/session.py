@@ -251,7 +251,12 @@ def _run_error(plan, error) -> Exception:
     if updated:
         names = ", ".join(sorted({_updated_variable(o) for o in updated}))
         note = f" Variables already updated in this run: {names}."
+    shapes = ", ".join(
+        str(getattr(frame.f_locals.get(name, frame.f_globals.get(name)), "shape", "?"))
+        for name in plan.line_inputs.get(line, []))
     if isinstance(error, OpError):
+        if shapes and error.op is op and "Run-time input shapes" not in error.message:
+            note = f" Run-time input shapes: [{shapes}].{note}"  # a kernel's own check
         if note:
             error.message += note
             error.args = (error.message,)
@@ -259,8 +264,6 @@ def _run_error(plan, error) -> Exception:
     if op is None:
         return InternalError(None, None, f"A run failed outside any op's kernel: "
                                          f"{type(error).__name__}: {error}.{note}")
-    shapes = ", ".join(
-        str(getattr(frame.f_locals.get(name, frame.f_globals.get(name)), "shape", "?")) for name in plan.line_inputs.get(line, []))
     message = (f"{op.describe()} failed at run time: {type(error).__name__}: {error}. "
                f"Run-time input shapes: [{shapes}].{note}")
     if isinstance(error, MemoryError):
