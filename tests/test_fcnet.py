@@ -171,3 +171,70 @@ def test_examples_run_as_scripts(tmp_path, script, expect):
     assert done.returncode == 0, done.stderr
     assert expect in done.stdout and "epoch 0, step 20" in done.stdout
     assert (tmp_path / "accuracy.png").read_bytes().startswith(PNG)
+
+
+def test_the_books_fcnet_listing_runs(tmp_path):
+    """Chapter 4's Tox21 program as the book prints it (Python 3, the stand-in for deepchem)."""
+    from flowgrad.evaluation import accuracy_score
+
+    data = datasets.toxicity_data(N=1000)
+    train_X, train_y, train_w = data.x_train, data.y_train, data.w_train
+    valid_X, valid_y, valid_w = data.x_valid, data.y_valid, data.w_valid
+    d, n_hidden, learning_rate, n_epochs, batch_size, dropout_prob = 1024, 50, .001, 2, 100, 1.0
+
+    with tf.name_scope("placeholders"):
+        x = tf.placeholder(tf.float32, (None, d))
+        y = tf.placeholder(tf.float32, (None,))
+        w = tf.placeholder(tf.float32, (None,))
+        keep_prob = tf.placeholder(tf.float32)
+    with tf.name_scope("hidden-layer"):
+        W = tf.Variable(tf.random_normal((d, n_hidden)))
+        b = tf.Variable(tf.random_normal((n_hidden,)))
+        x_hidden = tf.nn.relu(tf.matmul(x, W) + b)
+        x_hidden = tf.nn.dropout(x_hidden, keep_prob)
+    with tf.name_scope("output"):
+        W = tf.Variable(tf.random_normal((n_hidden, 1)))
+        b = tf.Variable(tf.random_normal((1,)))
+        y_logit = tf.matmul(x_hidden, W) + b
+        y_one_prob = tf.sigmoid(y_logit)
+        y_pred = tf.round(y_one_prob)
+    with tf.name_scope("loss"):
+        y_expand = tf.expand_dims(y, 1)
+        entropy = tf.nn.sigmoid_cross_entropy_with_logits(logits=y_logit, labels=y_expand)
+        w_expand = tf.expand_dims(w, 1)
+        entropy = w_expand * entropy
+        l = tf.reduce_sum(entropy)
+    with tf.name_scope("optim"):
+        train_op = tf.train.AdamOptimizer(learning_rate).minimize(l)
+    with tf.name_scope("summaries"):
+        tf.summary.scalar("loss", l)
+        merged = tf.summary.merge_all()
+
+    train_writer = tf.summary.FileWriter(str(tmp_path / "fcnet-func"), tf.get_default_graph())
+    N = train_X.shape[0]
+    losses = []  # the book prints "epoch %d, step %d, loss: %f" here
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        step = 0
+        for epoch in range(n_epochs):
+            pos = 0
+            while pos < N:
+                batch_X = train_X[pos:pos + batch_size]
+                batch_y = train_y[pos:pos + batch_size]
+                batch_w = train_w[pos:pos + batch_size]
+                feed_dict = {x: batch_X, y: batch_y, w: batch_w, keep_prob: dropout_prob}
+                _, summary, loss = sess.run([train_op, merged, l], feed_dict=feed_dict)
+                train_writer.add_summary(summary, step)
+                losses.append(loss)
+                step += 1
+                pos += batch_size
+        train_y_pred = sess.run(y_pred, feed_dict={x: train_X, keep_prob: 1.0})
+        valid_y_pred = sess.run(y_pred, feed_dict={x: valid_X, keep_prob: 1.0})
+    train_writer.close()
+
+    assert (x_hidden.name, y_logit.name, l.name) == ("hidden-layer/dropout/mul:0",
+                                                     "output/add:0", "loss/Sum:0")
+    assert train_y_pred.shape == (800, 1) and step == 16 and np.isfinite(losses).all()
+    for score in (accuracy_score(train_y, train_y_pred, sample_weight=train_w),
+                  accuracy_score(valid_y, valid_y_pred, sample_weight=valid_w)):
+        assert 0.0 <= score <= 1.0
