@@ -7,7 +7,8 @@ The curve is read on a log scale (z = log loss; see stats.py), through four robu
             one trend value due to the noise, 1.25 * noise / sqrt(window / 2)
     drop    start - end of the trend (start: the trend's head, or the first raw points when
             they sit more than 3 noise above it: a drop faster than the window)
-    rise    end - minimum of the trend;  drawup: the largest rise above the running minimum
+    rise    end - minimum of the trend
+    drawup  the largest rise of the short running median (5 points) above its running minimum
     tail    progress of the trend over the last quarter of the steps
     sign changes of consecutive differences (about 2/3 for noise, about 1 for a zigzag)
 
@@ -24,15 +25,16 @@ also fire are listed as further findings:
                  turn step).
     stuck        |drop| < eps and the trend never left a band of 2 eps: nothing was learned.
     oscillating  the late half zigzags (sign changes >= ZIGZAG_SIGN_CHANGES with noise
-                 >= ZIGZAG_NOISE), or the trend jumped above its running best by more than
-                 max(OSCILLATE_DRAWUP, 5 se) and came back: the learning rate is too high.
+                 >= ZIGZAG_NOISE), or the drawup exceeds max(OSCILLATE_DRAWUP, 5 se_short) and
+                 came at least half way back: the learning rate is too high.
     lr_too_low   the loss falls in a straight line: trend R^2 of a line fit (in loss units)
-                 >= LOW_LR_R2 and slope of the last third >= LOW_LR_SLOPE_RATIO of the first
-                 third's: no sign of slowing down, far from a plateau.
+                 >= LOW_LR_R2 and the drop over the last third >= LOW_LR_SLOPE_RATIO of the drop
+                 over the first (from the start): no sign of slowing down, far from a plateau.
     noisy        noise >= NOISY: minibatch noise hides the trend.
     lsq_gap      with the data of a linear model: the loss levels off more than LSQ_GAP above the
                  exact least-squares loss (replaces converged and stuck only).
-    converged    tail < max(eps, CONVERGED_TAIL * drop): the last quarter made almost no progress.
+    converged    the last quarter gave less than CONVERGED_TAIL of the whole descent, measured in
+                 loss units as on TensorBoard's linear axis (or tail < eps): a plateau.
     healthy      still improving.
 
 Confidence is 0.5 at a rule's threshold and grows toward 1 with the margin (ratio r of the
@@ -58,12 +60,12 @@ DIVERGE_RISE = math.log(1.5)  # ends 50% above its best
 OVERFIT_RISE = math.log(1.05)  # validation ends 5% above its best
 ZIGZAG_SIGN_CHANGES = 0.85
 ZIGZAG_NOISE = 0.02
-OSCILLATE_DRAWUP = math.log(2.0)  # jumped to twice its best so far
+OSCILLATE_DRAWUP = math.log(1.5)  # jumped 50% above its best so far
 LOW_LR_R2 = 0.95
-LOW_LR_SLOPE_RATIO = 0.5
+LOW_LR_SLOPE_RATIO = 0.4
 NOISY = 0.3  # one point scatters 30% around the trend
 LSQ_GAP = 0.1  # 10% above the least-squares optimum
-CONVERGED_TAIL = 0.05  # the last quarter gave under 5% of the total drop
+CONVERGED_TAIL = 0.04  # the last quarter gave under 4% of the descent (in loss units)
 
 ADVICE = {
     "too_short": "log more points: at least 5 finite values are needed to read a curve",
@@ -189,8 +191,13 @@ class _Curve:
 
     def numbers(self) -> dict[str, float]:
         tr = self.tr
-        drawup, _ = stats.max_drawup(tr.z)
+        drawup, drawup_index = stats.max_drawup(tr.short)
         half = self.z[self.z.size // 2 :]
+        # the last quarter's share of the whole descent, in loss units as on TensorBoard's
+        # linear axis: a plateau is a last quarter that adds little to it
+        start, late, end = (float(self.loss(z)) for z in
+                            (self.start, stats.value_at_fraction(tr, 0.75), tr.z[-1]))
+        tail_share = (late - end) / (start - end) if start > end else 0.0
         return {
             "points": int(self.z.size),
             "first": float(self.values[0]),
@@ -200,7 +207,9 @@ class _Curve:
             "drop": float(self.start - tr.z[-1]),
             "rise": float(tr.z[-1] - tr.z.min()),
             "drawup": drawup,
+            "drawup_index": drawup_index,
             "tail": float(stats.value_at_fraction(tr, 0.75) - tr.z[-1]),
+            "tail_share": tail_share,
             "noise": self.noise,
             "noise_late": stats.noise_level(half),
             "sign_changes_late": stats.sign_change_rate(half),
@@ -231,9 +240,9 @@ def _curve_findings(c: _Curve, s: dict) -> list[Finding]:
             ADVICE["stuck"], float(c.steps[0]), _pick(s, "drop", "end_trend", "eps")))
     late_zigzag = (s["sign_changes_late"] >= ZIGZAG_SIGN_CHANGES
                    and s["noise_late"] >= ZIGZAG_NOISE)
-    drawup_thr = max(OSCILLATE_DRAWUP, 5.0 * tr.se)
-    drawup, up_i = stats.max_drawup(tr.z)
-    came_back = tr.z[-1] - tr.z[up_i] < -0.5 * drawup  # a rise that stayed is divergence
+    drawup_thr = max(OSCILLATE_DRAWUP, 5.0 * tr.short_se)
+    drawup, up_i = s["drawup"], s["drawup_index"]
+    came_back = tr.short[-1] - tr.short[up_i] < -0.5 * drawup  # a rise that stayed is divergence
     if late_zigzag or (drawup > drawup_thr and came_back):
         if late_zigzag:
             what = (f"the loss zigzags step to step ({100 * s['sign_changes_late']:.0f}% sign "
@@ -268,7 +277,9 @@ def _straight_decrease(c: _Curve) -> tuple[float, float] | None:
     if tr.z.size < 6:
         return None
     y = np.asarray(c.loss(tr.z))
-    fr = [float(c.loss(stats.value_at_fraction(tr, f))) for f in (0.0, 1 / 3, 2 / 3, 1.0)]
+    # from the curve's start, not the trend's head: a fast first drop is not a straight line
+    fr = [float(c.loss(c.start))]
+    fr += [float(c.loss(stats.value_at_fraction(tr, f))) for f in (1 / 3, 2 / 3, 1.0)]
     first, last = fr[0] - fr[1], fr[2] - fr[3]
     if first <= 0 or last <= 0:
         return None
@@ -279,22 +290,28 @@ def _straight_decrease(c: _Curve) -> tuple[float, float] | None:
 
 
 def _settled(c: _Curve, s: dict) -> Finding:
-    """Converged (last quarter flat) or healthy (still improving)."""
-    tr = c.tr
-    limit = max(c.eps, CONVERGED_TAIL * max(s["drop"], 0.0))
-    if s["tail"] < limit:
-        level = tr.z[-1]
-        reached = np.nonzero(tr.z - level <= max(c.eps, 0.1 * max(s["drop"], 0.0)))[0]
+    """Converged (the last quarter is flat next to the whole descent) or healthy."""
+    tr, share = c.tr, s["tail_share"]
+    if share < CONVERGED_TAIL or s["tail"] < c.eps:
+        reached = np.nonzero(tr.z - tr.z[-1] <= max(c.eps, 0.1 * max(s["drop"], 0.0)))[0]
         step = float(tr.steps[reached[0]]) if reached.size else None
         return Finding(
-            "converged", _conf(limit, max(s["tail"], limit / 4.0)),
-            f"plateau at {s['end_trend']:.4g} (last quarter {_pct(-s['tail'])}, overall "
-            f"{_pct(-s['drop'])}){_constant_prediction(s['end_trend'])}",
-            ADVICE["converged"], step, _pick(s, "tail", "drop", "end_trend"))
+            "converged", _conf(CONVERGED_TAIL, max(share, CONVERGED_TAIL / 4.0)),
+            f"plateau at {s['end_trend']:.4g} (the last quarter gave {100 * max(share, 0):.1f}% "
+            f"of the descent){_log_axis_note(s['tail'])}{_constant_prediction(s['end_trend'])}",
+            ADVICE["converged"], step, _pick(s, "tail_share", "tail", "drop", "end_trend"))
     return Finding(
-        "healthy", _conf(s["tail"], limit),
-        f"still improving: {_pct(-s['tail'])} over the last quarter, {_pct(-s['drop'])} overall",
-        ADVICE["healthy"], None, _pick(s, "tail", "drop", "end_trend"))
+        "healthy", _conf(share, CONVERGED_TAIL),
+        f"still improving: the last quarter gave {100 * share:.0f}% of the descent "
+        f"({_pct(-s['tail'])}), {_pct(-s['drop'])} overall",
+        ADVICE["healthy"], None, _pick(s, "tail_share", "tail", "drop", "end_trend"))
+
+
+def _log_axis_note(tail: float) -> str:
+    """A plateau on a linear axis can still fall steadily on a log axis: say so."""
+    if tail > math.log(1.1):
+        return f"; on a log axis it still falls {_fell(tail)} per quarter of the run"
+    return ""
 
 
 def _constant_prediction(level: float) -> str:

@@ -6,6 +6,7 @@ when some values are not positive), so that a statistic means the same for a los
 
 - trend: block medians down to at most MAX_POINTS points, then a running median over a window of a
   tenth of the curve. Medians ignore single spikes, which a mean would drag the trend toward.
+  A second, short running median (SHORT_WINDOW points) keeps the spikes that last a few points.
 - noise: the robust standard deviation of the point-to-point differences, divided by sqrt(2): the
   noise of a single point around the trend, as a fraction of the loss. Differencing removes the
   trend; the median absolute deviation removes the effect of spikes and of a steady slope.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_POINTS = 1000  # the trend is computed on at most this many block medians
+SHORT_WINDOW = 5
 MAD_TO_STD = 1.4826  # robust standard deviation = 1.4826 * median absolute deviation
 TINY_DIFF = 1e-6  # differences smaller than this (in z) are float rounding, not movement
 
@@ -33,6 +35,8 @@ class Trend:
     z: np.ndarray
     window: int  # running-median window, counted in raw points
     se: float  # standard error of one trend value due to the noise
+    short: np.ndarray  # a running median over SHORT_WINDOW points: keeps spikes, drops outliers
+    short_se: float
 
 
 def to_z(values: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -107,8 +111,15 @@ def trend(steps: np.ndarray, z: np.ndarray, noise: float) -> Trend:
     window = max(3, (b.size // 10) | 1) if b.size >= 5 else 1
     smooth = running_median(b, window) if window > 1 else b.copy()
     raw_window = window * block
-    # a median of k noisy points scatters about 1.25 * noise / sqrt(k)
-    return Trend(s, smooth, raw_window, 1.25 * noise / np.sqrt(max(raw_window // 2, 1)))
+    short = running_median(b, SHORT_WINDOW) if b.size >= SHORT_WINDOW else b.copy()
+    # a median of k noisy points scatters about 1.25 * noise / sqrt(k); at the ends of the curve
+    # the window is half as wide
+    return Trend(s, smooth, raw_window, _median_se(noise, raw_window), short,
+                 _median_se(noise, SHORT_WINDOW * block))
+
+
+def _median_se(noise: float, window: int) -> float:
+    return 1.25 * noise / np.sqrt(max(window // 2, 1))
 
 
 def value_at_fraction(tr: Trend, fraction: float) -> float:
