@@ -65,3 +65,10 @@ from flowgrad.ops.variable_scope import (AUTO_REUSE, VariableScope, get_local_va
 
 newaxis = None
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """TF1 names flowgrad lacks raise an error naming the feature (flowgrad.unsupported)."""
+    from flowgrad.unsupported import missing
+
+    raise missing(name)

@@ -63,3 +63,7 @@ class GraphGrowthWarning(FlowgradWarning):
 
 class ClosedSessionError(RuntimeError):
     """A run on a closed Session (a RuntimeError, as TF1 raises)."""
+
+
+class UnsupportedFeatureError(NotImplementedError, AttributeError):
+    """A TF1 feature flowgrad does not have (an AttributeError too: hasattr says False)."""

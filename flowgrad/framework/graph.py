@@ -463,9 +463,9 @@ _LOCATABLE = (ValueError, TypeError, ShapeError, DTypeError)
 
 @contextlib.contextmanager
 def located(what, values=None, scope=None):
-    """A ValueError/TypeError raised inside says `what` (an op type or builder name), the scope
-    its op gets, the user's line and the shapes of the tensors among `values`; errors that
-    already say where they were made pass unchanged."""
+    """A ValueError/TypeError raised inside becomes a ShapeError/DTypeError saying `what` (an op
+    type or builder name), the scope its op gets, the user's line and the shapes of the tensors
+    among `values`; errors that already say where they were made pass unchanged."""
     try:
         yield
     except (ValueError, TypeError) as e:
@@ -476,8 +476,9 @@ def located(what, values=None, scope=None):
         scope = scope.rstrip("/")
         shapes = ", ".join(f"{v.dtype.name}{v.shape}" for v in values or ()
                            if isinstance(v, Tensor))
-        raise type(e)(f"{what} '{scope}' (created at {format_site(user_site())}): {e}"
-                      + (f" [inputs: {shapes}]" if shapes else "")) from None
+        error = DTypeError if isinstance(e, TypeError) else ShapeError  # as the registry's
+        raise error(f"{what} '{scope}' (created at {format_site(user_site())}): {e}"
+                    + (f" [inputs: {shapes}]" if shapes else "")) from None
 
 
 def _graph_of(values):
