@@ -170,3 +170,46 @@ def test_add_check_numerics_ops_names_the_first_bad_op():
             sess.run([train, check], bad)
     # every float tensor is checked, in creation order: the fed placeholder first
     assert str(info.value).startswith("Placeholder 'x' : Tensor had Inf values")
+
+
+def _cross_entropies(logits, onehot, sparse):
+    """Every cross-entropy of tf.nn and tf.losses on (5, 2) logits."""
+    return {
+        "nn.sigmoid": tf.nn.sigmoid_cross_entropy_with_logits(labels=onehot, logits=logits),
+        "nn.weighted": tf.nn.weighted_cross_entropy_with_logits(
+            labels=onehot, logits=logits, pos_weight=3.0),
+        "nn.softmax": tf.nn.softmax_cross_entropy_with_logits(labels=onehot, logits=logits),
+        "nn.softmax_v2": tf.nn.softmax_cross_entropy_with_logits_v2(labels=onehot,
+                                                                    logits=logits),
+        "nn.sparse_softmax": tf.nn.sparse_softmax_cross_entropy_with_logits(labels=sparse,
+                                                                            logits=logits),
+        "losses.sigmoid": tf.losses.sigmoid_cross_entropy(onehot, logits),
+        "losses.sigmoid_smoothed": tf.losses.sigmoid_cross_entropy(onehot, logits,
+                                                                   label_smoothing=0.1),
+        "losses.softmax": tf.losses.softmax_cross_entropy(onehot, logits),
+        "losses.softmax_smoothed": tf.losses.softmax_cross_entropy(onehot, logits,
+                                                                   label_smoothing=0.1),
+        "losses.sparse_softmax": tf.losses.sparse_softmax_cross_entropy(sparse, logits),
+    }
+
+
+def test_cross_entropies_stay_finite_at_huge_logits(capsys):
+    finite = total = 0
+    for dtype in (tf.float32, tf.float64):
+        logits = tf.placeholder(dtype, [5, 2])
+        onehot = tf.constant(np.array([[0, 1], [0, 1], [1, 0], [0, 1], [1, 0]]), dtype)
+        losses = _cross_entropies(logits, onehot, tf.constant([1, 1, 0, 1, 0]))
+        grads = {k: tf.gradients(tf.reduce_sum(v), logits)[0] for k, v in losses.items()}
+        with tf.Session() as sess:
+            for m in (1e4, -1e4, 1e30, -1e30):
+                value = np.array([[m, -m], [-m, m], [m, m], [-m, -m], [0.0, m]])
+                got = sess.run([losses, grads], {logits: value})
+                for name in losses:
+                    total += 1
+                    ok = np.isfinite(got[0][name]).all() and np.isfinite(got[1][name]).all()
+                    assert ok, f"{name} [{dtype.name}, {m:g}]: {got[0][name]}, {got[1][name]}"
+                    finite += 1
+    with capsys.disabled():
+        print(f"\nlogit stability: {len(losses)} cross-entropies x float32/float64 x logits "
+              f"±1e4, ±1e30: finite losses and gradients in {finite}/{total} cases")
+    assert finite == total == len(losses) * 8
