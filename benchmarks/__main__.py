@@ -18,6 +18,7 @@ from benchmarks.timing import format_seconds, interleaved
 
 VERIFY_STEPS = 5
 SECTIONS = "speed,startup,memory,scaling,profile"
+REPEAT_BUDGET = 1.0  # seconds: a slower implementation runs fewer steps per repeat
 
 
 def implementations(peers: bool) -> dict:
@@ -69,7 +70,7 @@ def speed(names, impls, repeats, quick) -> dict:
             except Exception as e:  # a peer failing is reported, not fatal
                 row[impl] = {"error": f"{type(e).__name__}: {e}"}
         load = machine.load_average()
-        row.update(interleaved(steps_by_impl, steps, repeats))
+        row.update(interleaved(steps_by_impl, steps, repeats, budget=REPEAT_BUDGET))
         row = {impl: row[impl] for impl in impls}  # the table's order
         for impl, r in row.items():
             print(f"  {name} {impl}: {r.get('error') or format_seconds(r['median'])}",
@@ -82,7 +83,7 @@ def speed(names, impls, repeats, quick) -> dict:
 
 def startup(impls, runs=3) -> dict:
     """Best and median start-up figures per implementation, each from `runs` fresh processes."""
-    from benchmarks.startup import measure
+    from benchmarks.startup import import_profile, measure
 
     out = {}
     for impl in impls:
@@ -92,6 +93,8 @@ def startup(impls, runs=3) -> dict:
                      else samples[0])
         figure = out[impl].get("error") or f"{out[impl]['best']['total_s']:.3f} s"
         print(f"  startup {impl}: {figure}", file=sys.stderr)
+    if out.get("flowgrad", {}).get("best", {}).get("total_s", 0) > report.STARTUP_AIM:
+        out["imports"] = import_profile()  # where the time goes
     return out
 
 
@@ -99,9 +102,11 @@ def memory(impls, quick) -> dict:
     """Peak RSS growth on W3/W4 per implementation; flatness of numpy and flowgrad on W1, W3."""
     from benchmarks.memory import measure
 
-    out = {"peak": {}, "flat": {}, "load_average": machine.load_average()}
+    out = {"peak": {}, "flat": {}, "held": {}, "load_average": machine.load_average()}
     for name, steps in (("W3", 20), ("W4", 3)):
-        out["peak"][name] = {impl: measure("peak", impl, name, steps) for impl in impls}
+        row = out["peak"][name] = {impl: measure("peak", impl, name, steps) for impl in impls}
+        if row["flowgrad"].get("growth", 0) > report.MEMORY_AIM * row["numpy"].get("growth", 1):
+            out["held"][name] = measure("trace", "flowgrad", name, steps)  # where it goes
     for name, steps in (("W1", 10_000), ("W3", 1_000)):
         steps = steps // 10 if quick else steps
         out["flat"][name] = {impl: measure("flat", impl, name, steps)
@@ -116,7 +121,7 @@ def main(argv=None) -> int:
     parser.add_argument("--peers", action="store_true", help="also time installed peers")
     parser.add_argument("--only", default="W1,W2,W3,W4")
     parser.add_argument("--sections", default=SECTIONS)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--quick", action="store_true", help="fewer steps (smoke run)")
     parser.add_argument("--threads", type=int,
                         help="cap BLAS/OpenMP/TF threads (default: the libraries' own choice)")

@@ -71,6 +71,8 @@ def _child(mode: str, impl: str, workload: str, steps: int) -> dict:
     gc.collect()
     exact = reset_peak()
     base = status("VmRSS")
+    if mode == "trace":
+        return _held(impl, w, steps)
     step, _ = _build(impl, w)
     if mode == "peak":
         for _ in range(steps):
@@ -86,6 +88,35 @@ def _child(mode: str, impl: str, workload: str, steps: int) -> dict:
     first, last = marks[max(1, steps // 10)], marks[steps]
     return {"base": base, "rss": marks, "growth": last - first, "steps": steps,
             "growth_per_step": (last - first) / (steps - max(1, steps // 10))}
+
+
+def _held(impl, w, steps, top: int = 5) -> dict:
+    """Where the memory still held after the steps was allocated (tracemalloc): the innermost
+    library frame of each of the `top` largest sites, and the benchmark line that led to it."""
+    import tracemalloc
+
+    tracemalloc.start(30)
+    step, _ = _build(impl, w)
+    for _ in range(steps):
+        step()
+    gc.collect()
+    held, peak = tracemalloc.get_traced_memory()
+    sites = []
+    for stat in tracemalloc.take_snapshot().statistics("traceback")[:top]:
+        frames = [(f.filename, f.lineno) for f in stat.traceback]  # oldest call first
+        library = [f for f in frames if "/benchmarks/" not in f[0]]
+        caller = [f for f in frames if "/benchmarks/" in f[0]]
+        sites.append({"bytes": stat.size, "site": _where(library[-1] if library else frames[-1]),
+                      "from": _where(caller[-1]) if caller else ""})
+    return {"held": held, "traced_peak": peak, "sites": sites, "steps": steps}
+
+
+def _where(frame) -> str:
+    filename, line = frame
+    for marker in ("/flowgrad/", "/benchmarks/"):
+        if marker in filename:
+            filename = marker[1:] + filename.split(marker, 1)[1]
+    return f"{filename}:{line}"
 
 
 if __name__ == "__main__":

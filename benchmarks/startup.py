@@ -33,6 +33,25 @@ def measure(impl: str, python: str = sys.executable, timeout: float = 120) -> di
     return result
 
 
+def import_profile(module: str = "flowgrad", top: int = 8, python: str = sys.executable) -> list:
+    """`python -X importtime -c 'import module'`: (name, cumulative seconds, self seconds) of
+    the module, numpy, and the modules it imports directly, largest cumulative first (a
+    cumulative time includes the imports nested in it; importtime itself adds some)."""
+    done = subprocess.run([python, "-X", "importtime", "-c", f"import {module}"],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env=_quiet_env(), cwd=ROOT)
+    rows = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        own, cumulative, name = line[len("import time:"):].split("|")
+        depth = (len(name) - len(name.lstrip()) - 1) // 2
+        if depth <= 1 or name.strip() == "numpy":
+            rows.append((name.strip(), int(cumulative) / 1e6, int(own) / 1e6))
+    rows = [r for r in rows if r[0] == module or r[0] == "numpy" or r[0].startswith(module)]
+    return sorted(rows, key=lambda r: -r[1])[:top]
+
+
 def _child(impl: str) -> dict:
     start = time.perf_counter()
     library = __import__(LIBRARY[impl])

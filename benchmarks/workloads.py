@@ -56,7 +56,7 @@ def _mlp(rng):
               "W2": _glorot(rng, 512, 512), "b2": np.zeros(512, np.float32),
               "W3": _glorot(rng, 512, 10), "b3": np.zeros(10, np.float32)}
     return Workload("W3", "MLP 784-512-512-10, batch 128, SGD", {"x": x, "y": y}, params,
-                    "sgd", 0.01, 60)
+                    "sgd", 0.01, 20)
 
 
 def _dense(rng):
