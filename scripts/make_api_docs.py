@@ -12,6 +12,7 @@ public function or class has no docstring, or when docs/api.md differs from this
 from __future__ import annotations
 
 import argparse
+import enum
 import importlib
 import inspect
 import re
@@ -105,11 +106,22 @@ def _methods(cls) -> list[Entry]:
     return sorted(out, key=lambda e: (e.name.lower(), e.name))
 
 
+def _is_constant(obj) -> bool:
+    if isinstance(obj, (bool, int, float, str, type(None), enum.Enum)):
+        return True
+    return isinstance(obj, tuple) and all(_is_constant(v) or type(v).__name__ == "DType"
+                                          for v in obj)
+
+
 def _data_summary(obj) -> str:
+    """A constant shows its value; another object (state that changes) only its type."""
     kind = type(obj).__name__
     if kind == "DType":
         return f"the dtype {obj.name}"
-    return f"{kind} constant: `{_ADDRESS.sub('', repr(obj))}`"
+    if _is_constant(obj):
+        return f"{kind} constant: `{_ADDRESS.sub('', repr(obj))}`"
+    doc = _own_doc(type(obj)) if _is_flowgrad(type(obj)) else None
+    return f"an instance of `{kind}`" + (f": {summary_line(doc)}" if doc else "")
 
 
 def public_names(module) -> list[str]:
