@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import re
 import sys
+import textwrap
 import traceback
 from pathlib import Path
 
@@ -58,14 +59,27 @@ def ran(tmp_path_factory):
 
 
 def test_block_rules():
-    text = "\n".join([
-        "```python", "a = 1", "```",
-        "```python no-run", "b = 2", "```",
-        "```shell", "flowgrad board logs", "```",
-        "````python", "```", "c = 3", "````",
-        "```", "plain", "```",
-        "  ```py", "  d = 4", "  ```",
-    ])
+    text = textwrap.dedent("""\
+        ```python
+        a = 1
+        ```
+        ```python no-run
+        b = 2
+        ```
+        ```shell
+        flowgrad board logs
+        ```
+        ````python
+        ```
+        c = 3
+        ````
+        ```
+        plain
+        ```
+          ```py
+          d = 4
+          ```
+        """)
     blocks = runner.code_blocks(text)
     assert [(b.info, b.runs) for b in blocks] == [
         ("python", True), ("python no-run", False), ("shell", False), ("python", True),
