@@ -130,10 +130,10 @@ def blank_reason(path: Path) -> str | None:
     import matplotlib.image
     import numpy as np
 
-    pixels = matplotlib.image.imread(os.fspath(path))[..., :3].reshape(-1, 3)
-    background = pixels[0]
-    drawn = np.mean(np.any(np.abs(pixels - background) > 0.02, axis=1))
-    colours = len(np.unique(np.round(pixels * 255).astype(np.uint8), axis=0))
+    rgb = np.round(matplotlib.image.imread(os.fspath(path))[..., :3] * 255).astype(np.int32)
+    packed = (rgb[..., 0] << 16 | rgb[..., 1] << 8 | rgb[..., 2]).ravel()
+    drawn = np.mean(packed != packed[0])  # packed[0]: the top-left corner, the background
+    colours = len(np.unique(packed))
     if drawn < 0.01 or colours < 8:
         return f"{drawn:.1%} of the pixels differ from the background, {colours} colours"
     return None

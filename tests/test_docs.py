@@ -172,3 +172,20 @@ def test_undocumented_names_are_caught(monkeypatch):
     monkeypatch.setattr(flowgrad.evaluation, "bare_score", bare, raising=False)
     assert "flowgrad.evaluation.bare_score" in api_docs.undocumented()
     assert "- `bare_score(y_true, y_pred)` — **(no docstring)**" in api_docs.render()
+
+
+def test_blank_and_size_checks(tmp_path):
+    import matplotlib.image
+    import numpy as np
+
+    blank = np.ones((48, 64, 3))
+    matplotlib.image.imsave(tmp_path / "blank.png", blank)
+    assert runner.png_size(tmp_path / "blank.png") == (64, 48)
+    assert "1 colours" in runner.blank_reason(tmp_path / "blank.png")
+    drawn = blank.copy()
+    drawn[10:30, 5:60] = np.random.default_rng(0).random((20, 55, 3))
+    matplotlib.image.imsave(tmp_path / "drawn.png", drawn)
+    assert runner.blank_reason(tmp_path / "drawn.png") is None
+    (tmp_path / "fake.png").write_bytes(b"GIF89a" + bytes(30))
+    with pytest.raises(ValueError, match="not a PNG"):
+        runner.png_size(tmp_path / "fake.png")
