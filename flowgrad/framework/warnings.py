@@ -24,8 +24,7 @@ from flowgrad.errors import BroadcastWarning, GraphGrowthWarning
 
 GROWTH_RUNS = 10
 
-# ops built inside allow_* blocks, and ops whose mix-up only a run can decide
-_QUIET_BROADCAST: weakref.WeakSet = weakref.WeakSet()
+# ops built inside allow_graph_growth blocks, and ops whose mix-up only a run can decide
 _QUIET_GROWTH: weakref.WeakSet = weakref.WeakSet()
 UNDECIDED: weakref.WeakSet = weakref.WeakSet()
 
