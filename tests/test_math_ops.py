@@ -463,3 +463,13 @@ def test_second_derivatives():
     (g,) = tf.gradients(tf.tanh(x), x)
     t = np.tanh(values)
     np.testing.assert_allclose(grad(g, x, {x: values}), -2 * t * (1 - t ** 2))
+
+
+def test_integer_division_by_zero_raises_as_tf1():
+    x = tf.constant([7, 8])
+    y = tf.placeholder(tf.int32, [2])
+    with tf.Session() as sess:
+        for op in (x // y, x % y):
+            with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
+                sess.run(op, {y: [2, 0]})
+        assert sess.run(x // y, {y: [2, 3]}).tolist() == [3, 2]

@@ -159,7 +159,14 @@ class FloorDiv(NotDifferentiable):
     def forward(self, xp, x, y):
         if x.dtype.kind == "f":
             return xp.floor(xp.true_divide(x, y))  # TF1: floor(x / y); NumPy's differs (1 // 0.1)
+        _refuse_integer_division_by_zero(xp, y)
         return xp.floor_divide(x, y)
+
+
+def _refuse_integer_division_by_zero(xp, y):
+    """TF1 raises where NumPy returns 0 with a warning; the plan's error names the op."""
+    if not xp.all(y):
+        raise ZeroDivisionError("Integer division by zero")
 
 
 @register_op
@@ -172,6 +179,8 @@ class FloorMod(OpDef):
         return binary(x, y)
 
     def forward(self, xp, x, y):
+        if x.dtype.kind != "f":
+            _refuse_integer_division_by_zero(xp, y)
         return xp.mod(x, y)
 
     def gradient(self, op, grad):
