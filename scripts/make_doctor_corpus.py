@@ -12,10 +12,11 @@ size 1, ...), logged to TensorBoard event files by the writer of the framework t
 a curve is given here with its setting, following DEFINITIONS, and was checked by eye on the
 plotted curves: where a bad setting did not do what it was meant to (Adam survived lr x100), the
 label says what the curve shows. Every run of a part rewrites that part's folder and its entries
-in labels.json. The held-out split of the first 62 curves: within each label, the curves ordered by a
-hash of their name, every third was held out (never used to set the doctor's thresholds); a
-curve keeps its side once given one, and curves added later are held out when the crc32 of their
-name is divisible by 3.
+in labels.json. Held-out split: of the first 62 curves, within each label, ordered by a hash of
+their name, every third was held out (never used to set the doctor's thresholds); a curve keeps
+its side once given one; curves added later are held out when the crc32 of their name is
+divisible by 3. The `*_fresh` parts (`flowgrad_fresh`, `torch_fresh`, `tf2_fresh`) were made once
+after the rules were frozen and are all held out (batch "fresh" in labels.json).
 `make_doctor_corpus.py labels` only rewrites labels.json.
 """
 
@@ -60,6 +61,16 @@ def blobs(n, seed, d=2, sep=1.0):
     return x, y
 
 
+def circles(n, noise, seed, factor=0.5):
+    """Two concentric circles (as scikit-learn's make_circles), labels 0/1."""
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(0, 2 * np.pi, n)
+    y = (np.arange(n) % 2).astype(np.float64)
+    r = np.where(y == 1, factor, 1.0)
+    x = np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
+    return x + rng.normal(scale=noise, size=x.shape), y
+
+
 def sine_data(n, noise, seed):
     """y = sin(3x) + noise for x uniform on [-1, 1]: a regression a large MLP can memorize."""
     rng = np.random.default_rng(seed)
@@ -99,9 +110,10 @@ DEFINITIONS = {
 class Corpus:
     """Collects the label records of one part."""
 
-    def __init__(self, part, keep=False):
-        self.part = part
-        self.root = os.path.join(OUT, part or "")
+    def __init__(self, part, keep=False, fresh=False):
+        self.part = f"{part}_fresh" if fresh and part else part
+        self.source, self.fresh = part, fresh
+        self.root = os.path.join(OUT, self.part or "")
         if not keep:
             shutil.rmtree(self.root, ignore_errors=True)
             os.makedirs(self.root)
@@ -112,7 +124,10 @@ class Corpus:
 
     def add(self, name, label, setting, tag="loss", data=None, validation=None):
         record = {"run": f"{self.part}/{name}", "tag": tag, "label": label,
-                  "source": self.part, "setting": setting}
+                  "source": self.source, "setting": setting}
+        if self.fresh:  # made after the rules were frozen, evaluated once: held out
+            record["split"] = "heldout"
+            record["batch"] = "fresh"
         if validation:
             record["validation"] = validation
         if data is not None:
@@ -128,10 +143,12 @@ class Corpus:
         if os.path.exists(LABELS):
             with open(LABELS) as f:
                 old = json.load(f)["curves"]
-        curves = [r for r in old if r["source"] != self.part or self.part is None] + self.records
+        mine = f"{self.part}/"
+        curves = [r for r in old if self.part is None or not r["run"].startswith(mine)]
+        curves += self.records
         split = {r["run"]: r["split"] for r in old if "split" in r}
         for r in curves:  # a curve keeps its side once given one: thresholds were tuned since
-            r["split"] = split.get(r["run"]) or (
+            r["split"] = r.get("split") or split.get(r["run"]) or (
                 "heldout" if zlib.crc32(r["run"].encode()) % 3 == 0 else "train")
         curves.sort(key=lambda r: r["run"])
         doc = {"about": "labelled loss curves for the doctor; made by "
@@ -146,11 +163,11 @@ class Corpus:
             f.write("\n")
 
 
-def part_flowgrad():
+def part_flowgrad(fresh=False):
     """The book's models trained by flowgrad, written by flowgrad's own FileWriter."""
     import flowgrad as tf
 
-    corpus = Corpus("flowgrad")
+    corpus = Corpus("flowgrad", fresh=fresh)
 
     def train(name, model, data, steps, optimizer, batch=None, val=None, val_every=10,
               val_style="tag", log_every=1, corrupt=None, seed=0):
@@ -231,6 +248,49 @@ def part_flowgrad():
 
     gd, adam = tf.train.GradientDescentOptimizer, tf.train.AdamOptimizer
     momentum = tf.train.MomentumOptimizer
+    if fresh:
+        std = linear_data(150, 50, scales=(1.0, 1.0, 1.0), w=(1.0, -2.0, 0.5), b=0.3)
+        std = ((std[0] - 0.5) * math.sqrt(12.0), std[1])
+
+        def mean_sq(tf, x, y):
+            return linear(tf, x, y, "mean")
+
+        train("linreg3_gd", mean_sq, std, 400, gd(0.1))
+        corpus.add("linreg3_gd", "converged", "three standardized features, GD 0.1")
+        overlap = blobs(200, 51, sep=0.4)
+        train("logreg_overlap_gd", logistic, overlap, 800, gd(0.5))
+        corpus.add("logreg_overlap_gd", "converged", "overlapping blobs, GD 0.5")
+        one = linear_data(100, 52, w=(-3.0,), b=1.0)
+        one = ((one[0] - 0.5) * math.sqrt(12.0), one[1])
+        train("linreg_std_gd_60", mean_sq, one, 60, gd(0.01))
+        corpus.add("linreg_std_gd_60", "healthy", "standardized feature, GD 0.01, 60 steps")
+        lin = linear_data(100, 53)
+        train("linreg_gd_lr_x300", linear, lin, 100, gd(0.6))
+        corpus.add("linreg_gd_lr_x300", "nan", "GD lr 0.002 x300")
+        train("linreg_gd_lr_over", linear, lin, 250, gd(0.0082))
+        corpus.add("linreg_gd_lr_over", "diverging", "GD lr 8% over the stability limit")
+        train("linreg_momentum_0995", linear, lin, 800, momentum(0.001, 0.995))
+        corpus.add("linreg_momentum_0995", "oscillating", "momentum 0.995: the loss rings")
+        train("linreg_sgd_batch1", mean_sq, linear_data(300, 54, noise=0.3), 1500, gd(0.02),
+              batch=1, log_every=2)
+        corpus.add("linreg_sgd_batch1", "noisy", "SGD minibatch size 1")
+        moon = moons(200, 0.2, 55)
+        train("mlp_moons_gd_lr_div1000", mlp(32), moon, 600, gd(0.0001), log_every=2)
+        corpus.add("mlp_moons_gd_lr_div1000", "lr_too_low", "MLP relu, GD 0.1 / 1000")
+        train("mlp_moons_dead", mlp(64, b_init=-8.0), moon, 500, gd(0.1))
+        corpus.add("mlp_moons_dead", "stuck", "ReLU biases -8: every unit dead")
+        train("logreg_gd_lr_div1000", logistic, overlap, 500, gd(0.0005))
+        corpus.add("logreg_gd_lr_div1000", "lr_too_low", "logistic GD 0.5 / 1000")
+        sine, sine_val = sine_data(14, 0.3, 56), sine_data(300, 0.3, 57)
+        train("mlp_sine_overfit", mlp(256, act="tanh", depth=2, out="mse"), sine, 1200,
+              adam(0.01), val=sine_val, val_every=10, val_style="folder", log_every=4)
+        corpus.add("mlp_sine_overfit/train", "overfitting", "2x256 tanh MLP on 14 points",
+                   validation="mlp_sine_overfit/validation")
+        ill = linear_data(200, 58, scales=(1.0, 0.05), w=(2.0, 60.0), b=0.5)
+        train("linreg_unscaled", mean_sq, ill, 600, gd(0.5))
+        corpus.add("linreg_unscaled", "lsq_gap", "features on scales 1 and 0.05, GD", data=ill)
+        corpus.save()
+        return
     lin = linear_data(100, 0)
     # the book's linear regression: sum of squares, GD stable below lr = 2 / 264.6 = 0.00756
     train("linreg_gd", linear, lin, 600, gd(0.002))
@@ -328,13 +388,13 @@ def part_flowgrad():
     corpus.save()
 
 
-def part_torch():
+def part_torch(fresh=False):
     """PyTorch models written by torch.utils.tensorboard.SummaryWriter (simple_value scalars)."""
     import torch
     from torch.utils.tensorboard import SummaryWriter
 
     torch.set_num_threads(1)
-    corpus = Corpus("torch")
+    corpus = Corpus("torch", fresh=fresh)
 
     def net(d_in, hidden, depth=1, act=torch.nn.ReLU, bias=None):
         layers, d = [], d_in
@@ -382,6 +442,32 @@ def part_torch():
                                       step)
         writer.close()
 
+    if fresh:
+        circ = circles(300, 0.08, 60)
+        lin = linear_data(200, 62, scales=(1.0, 1.0), w=(-1.0, 2.5), b=0.2, noise=0.2)
+        train("mlp_circles_adam", net(2, 64), circ, 1500, "Adam", 0.01, log_every=3)
+        corpus.add("mlp_circles_adam", "converged", "MLP on circles, Adam 0.01")
+        train("linreg_sgd_lr_div1000", torch.nn.Linear(2, 1), lin, 700, "SGD", 0.0002,
+              loss="mse")
+        corpus.add("linreg_sgd_lr_div1000", "lr_too_low", "linear regression, SGD 0.2 / 1000")
+        train("mlp_circles_batch1", net(2, 64), circ, 2000, "SGD", 0.05, batch=1, log_every=2)
+        corpus.add("mlp_circles_batch1", "noisy", "MLP on circles, minibatch size 1")
+        few, few_val = circles(25, 0.25, 63), circles(400, 0.25, 64)
+        train("mlp_circles_overfit", net(2, 256, depth=3), few, 1500, "Adam", 0.005,
+              val=few_val, tag="train_loss", val_tag="val_loss", log_every=5)
+        corpus.add("mlp_circles_overfit", "overfitting", "3x256 MLP on 25 noisy points",
+                   tag="train_loss", validation="val_loss")
+        train("linreg_sgd_lr_over", torch.nn.Linear(2, 1), lin, 80, "SGD", 0.75, loss="mse")
+        corpus.add("linreg_sgd_lr_over", "diverging", "linear regression, SGD lr over the limit")
+        train("linreg_nan_input", torch.nn.Linear(2, 1), lin, 500, "SGD", 0.1, loss="mse",
+              corrupt=300)
+        corpus.add("linreg_nan_input", "nan", "a NaN in the inputs from step 300")
+        train("mlp_circles_momentum", net(2, 64), circ, 800, "SGD", 0.3, momentum=0.99)
+        corpus.add("mlp_circles_momentum", "oscillating", "MLP, SGD 0.3 momentum 0.99")
+        train("mlp_circles_dead", net(2, 64, bias=-10.0), circ, 500, "SGD", 0.1)
+        corpus.add("mlp_circles_dead", "stuck", "ReLU biases -10: every unit dead")
+        corpus.save()
+        return
     moon, moon_val = moons(300, 0.15, 10), moons(400, 0.15, 11)
     lin = linear_data(200, 12, scales=(1.0, 1.0), w=(3.0, -2.0), b=0.5, noise=0.2)
     torch.manual_seed(0)
@@ -442,14 +528,14 @@ def part_torch():
     corpus.save()
 
 
-def part_tf2():
+def part_tf2(fresh=False):
     """TensorFlow 2 models: Keras fit with its TensorBoard callback (train/ and validation/ run
     folders) and custom loops with tf.summary.scalar; TF2 writes scalars as tensors."""
     import tensorflow as tf
 
     tf.config.threading.set_inter_op_parallelism_threads(1)
     tf.config.threading.set_intra_op_parallelism_threads(1)
-    corpus = Corpus("tf2")
+    corpus = Corpus("tf2", fresh=fresh)
 
     def net(hidden, depth=1, act="relu", bias=0.0, out=None):
         layers = [tf.keras.layers.Dense(hidden, activation=act,
@@ -494,6 +580,36 @@ def part_tf2():
                     tf.summary.scalar("loss", value, step=step)
         writer.close()
 
+    if fresh:
+        circ, circ_val = circles(300, 0.08, 70), circles(400, 0.08, 71)
+        lin = linear_data(200, 72, scales=(1.0, 1.0), w=(2.0, 1.0), b=-0.5, noise=0.3)
+
+        def dense():
+            return tf.keras.Sequential([tf.keras.layers.Dense(1)])
+
+        sgd, adam = tf.keras.optimizers.SGD, tf.keras.optimizers.Adam
+        fit("keras_circles", net(32), circ, 120, adam(0.01), 32, val=circ_val)
+        corpus.add("keras_circles/train", "converged", "Keras MLP on circles, Adam 0.01",
+                   tag="epoch_loss", validation="keras_circles/validation")
+        loop("loop_circles_dead", net(32, bias=-10.0), circ, 500, adam(0.01))
+        corpus.add("loop_circles_dead", "stuck", "ReLU biases -10: every unit dead")
+        loop("loop_linreg_lr_div1000", dense(), lin, 600, sgd(0.0001), loss="mse")
+        corpus.add("loop_linreg_lr_div1000", "lr_too_low", "custom loop, SGD 0.1 / 1000")
+        loop("loop_linreg_batch1", dense(), lin, 1500, sgd(0.02), batch=1, loss="mse",
+             log_every=2)
+        corpus.add("loop_linreg_batch1", "noisy", "custom loop, minibatch size 1")
+        fit("keras_linreg_lr_x100", dense(), lin, 40, sgd(10.0), 200, loss="mse")
+        corpus.add("keras_linreg_lr_x100/train", "nan", "Keras linear regression, SGD 0.1 x100",
+                   tag="epoch_loss")
+        loop("loop_linreg_lr_over", dense(), lin, 80, sgd(0.75), loss="mse")
+        corpus.add("loop_linreg_lr_over", "diverging", "custom loop, SGD lr over the limit")
+        sine, sine_val = sine_data(20, 0.3, 73), sine_data(300, 0.3, 74)
+        fit("keras_sine_overfit", net(256, depth=2, act="tanh"), sine, 400, adam(0.01), 20,
+            val=sine_val, loss="mse")
+        corpus.add("keras_sine_overfit/train", "overfitting", "Keras 2x256 tanh MLP, 20 points",
+                   tag="epoch_loss", validation="keras_sine_overfit/validation")
+        corpus.save()
+        return
     moon, moon_val = moons(300, 0.15, 20), moons(400, 0.15, 21)
     lin = linear_data(200, 22, scales=(1.0, 1.0, 1.0), w=(1.0, -2.0, 3.0), b=1.0, noise=0.3)
     sgd, adam = tf.keras.optimizers.SGD, tf.keras.optimizers.Adam
@@ -562,4 +678,7 @@ if __name__ == "__main__":
     PARTS = {"flowgrad": part_flowgrad, "torch": part_torch, "tf2": part_tf2,
              "labels": part_labels}
     for name in sys.argv[1:] or ["flowgrad"]:
-        PARTS[name]()
+        if name.endswith("_fresh"):
+            PARTS[name[: -len("_fresh")]](fresh=True)
+        else:
+            PARTS[name]()

@@ -201,16 +201,23 @@ def test_corpus_labels_are_recovered():
     assert {c["source"] for c, _, _ in rows} == {"flowgrad", "torch", "tf2"}
     for c, p, _ in rows:  # the pairing the corpus was written with is found
         if "validation" in c:
-            assert p.validation is not None and c["validation"] in (
-                p.validation.tag, p.validation.run), c["run"]
+            v = p.validation
+            assert v is not None and (v.tag == c["validation"]
+                                      or v.run.endswith("/" + c["validation"])), c["run"]
     lines, figures = [], {}
     for split in ("train", "heldout"):
         part = [(c, d) for c, _, d in rows if c["split"] == split]
         hits = sum(c["label"] == d.label for c, d in part)
         figures[split] = hits / len(part)
-        lines.append(f"{split}: {hits}/{len(part)} labels recovered ({100 * hits / len(part):.0f}%)")
+        lines.append(f"{split}: {hits}/{len(part)} labels recovered "
+                     f"({100 * hits / len(part):.0f}%)")
         lines += [f"  missed {c['run']} [{c['tag']}]: {c['label']} -> {d.labels}"
                   for c, d in part if c["label"] != d.label]
+    for batch in ("first", "fresh"):  # held out from the start / made after the rules froze
+        part = [(c, d) for c, _, d in rows
+                if c["split"] == "heldout" and c.get("batch", "first") == batch]
+        hits = sum(c["label"] == d.label for c, d in part)
+        lines.append(f"  held out, {batch} batch: {hits}/{len(part)}")
     false_alarms = [c["run"] for c, _, d in rows
                     if c["label"] in ("healthy", "converged") and set(d.labels) & ALARMS]
     calm = sum(c["label"] in ("healthy", "converged") for c, _, _ in rows)

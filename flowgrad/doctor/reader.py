@@ -49,7 +49,7 @@ def read_scalars(logdir: str | os.PathLike) -> list[Series]:
 
     logdir = os.fspath(logdir)
     if not os.path.exists(logdir):
-        raise FileNotFoundError(f"doctor: no such file or folder: {logdir}")
+        raise FileNotFoundError(f"no such file or folder: {logdir}")
     keep_all = {pea.TENSORS: 0}  # 0: keep every event (the default keeps a sample of 500)
     if os.path.isfile(logdir):
         acc = pea.EventAccumulator(logdir, size_guidance=keep_all,

@@ -26,7 +26,8 @@ def diagnose_logdir(logdir, tags=None, data=None) -> list[tuple[Pair, Diagnosis]
 
 def _header(pair: Pair) -> str:
     s = pair.train
-    text = f"run {pair.run} | tag {pair.tag} | {s.values.size} points, steps {s.steps[0]}..{s.steps[-1]}"
+    text = (f"run {pair.run} | tag {pair.tag} | {s.values.size} points, "
+            f"steps {s.steps[0]}..{s.steps[-1]}")
     if pair.validation is not None:
         v = pair.validation
         where = v.tag if v.run == pair.run else f"{v.run}/{v.tag}"

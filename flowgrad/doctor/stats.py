@@ -44,18 +44,22 @@ def to_z(values: np.ndarray) -> tuple[np.ndarray, bool]:
     values = np.asarray(values, dtype=np.float64)
     if values.size and np.all(values > 0):
         return np.log(values), True
-    spread = float(np.max(values) - np.min(values)) if values.size else 0.0
-    scale = spread if spread > 0 else max(float(np.max(np.abs(values))), 1.0) if values.size else 1.0
-    return values / scale, False
+    return values / _scale(values), False
 
 
 def from_z(z: np.ndarray | float, is_log: bool, values: np.ndarray) -> np.ndarray | float:
     """Inverse of to_z for the same finite values (used to draw the trend in loss units)."""
     if is_log:
         return np.exp(z)
+    return np.asarray(z) * _scale(values)
+
+
+def _scale(values: np.ndarray) -> float:
+    """The spread of values that are not all positive (1 when there is none)."""
+    if not values.size:
+        return 1.0
     spread = float(np.max(values) - np.min(values))
-    scale = spread if spread > 0 else max(float(np.max(np.abs(values))), 1.0)
-    return np.asarray(z) * scale
+    return spread if spread > 0 else max(float(np.max(np.abs(values))), 1.0)
 
 
 def robust_std(x: np.ndarray) -> float:
