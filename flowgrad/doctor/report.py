@@ -116,4 +116,4 @@ def _draw(ax, pair: Pair, d: Diagnosis) -> None:
     ax.set_title(f"{pair.run} | {pair.tag}: {main.label} ({main.confidence:.2f})", fontsize=9)
     ax.set_xlabel("step")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=7, loc="best")
