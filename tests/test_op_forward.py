@@ -3,9 +3,9 @@ rule against the runtime shape, on scalars, broadcasting pairs, size-0 dims and 
 
 import numpy as np
 import pytest
+from op_harness import PURE, build, ids, reference
 
 import flowgrad as tf
-from op_harness import PURE, build, ids, reference
 
 
 def _check(record, dtype, shapes):

@@ -4,9 +4,9 @@ record asks for it. Error: max|Jn - Ja| / max(1, |Ja|) <= 1e-6."""
 
 import numpy as np
 import pytest
+from op_harness import PURE, build, float_args, ids
 
 import flowgrad as tf
-from op_harness import PURE, build, float_args, ids
 
 STEP = 1e-6
 TOLERANCE = 1e-6

@@ -1,8 +1,16 @@
 """tf.train: optimizers, the global step and learning-rate schedules. This module only
 re-exports."""
 
+from flowgrad.summary.writer import FileWriter as FileWriter  # tf.train.FileWriter (TF1 alias)
 from flowgrad.train.adagrad import AdagradOptimizer
 from flowgrad.train.adam import AdamOptimizer
+from flowgrad.train.checkpoint_management import (
+    checkpoint_exists,
+    get_checkpoint_state,
+    latest_checkpoint,
+    list_variables,
+    load_variable,
+)
 from flowgrad.train.gradient_descent import GradientDescentOptimizer
 from flowgrad.train.learning_rate_decay import (
     exponential_decay,
@@ -14,15 +22,7 @@ from flowgrad.train.learning_rate_decay import (
 from flowgrad.train.momentum import MomentumOptimizer
 from flowgrad.train.optimizer import Optimizer
 from flowgrad.train.rmsprop import RMSPropOptimizer
-from flowgrad.summary.writer import FileWriter as FileWriter  # tf.train.FileWriter (TF1 alias)
 from flowgrad.train.saver import Saver
-from flowgrad.train.checkpoint_management import (
-    checkpoint_exists,
-    get_checkpoint_state,
-    latest_checkpoint,
-    list_variables,
-    load_variable,
-)
 from flowgrad.train.training_util import (
     assert_global_step,
     create_global_step,

@@ -1,0 +1,44 @@
+"""TF1's smaller namespaces and TF2-era graph-mode switches: programs using them run."""
+
+import subprocess
+import sys
+
+import numpy as np
+
+import flowgrad as tf
+
+
+def test_math_random_linalg_namespaces_build_the_same_ops():
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    w = tf.Variable(tf.random.normal([2, 1], seed=1), name="w")
+    loss = tf.math.reduce_sum(tf.math.square(tf.linalg.matmul(x, w)))
+    assert loss.op.type == "Sum"
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        value = sess.run(loss, {x: np.ones((3, 2))})
+        w_value = sess.run(w)
+    assert np.isclose(value, 3 * float(np.sum(w_value)) ** 2, rtol=1e-5)
+
+
+def test_compat_v1_is_flowgrad_itself_and_graph_mode_switches_are_accepted():
+    assert tf.compat.v1 is tf
+    tf.compat.v1.disable_eager_execution()
+    tf.disable_v2_behavior()
+    assert tf.executing_eagerly() is False
+    out = subprocess.run([sys.executable, "-c", (
+        "import flowgrad.compat.v1 as tf; tf.disable_v2_behavior(); "
+        "print(tf.Session().run(tf.constant(2) * 3))")], capture_output=True, text=True,
+        check=True)
+    assert out.stdout.strip() == "6"
+
+
+def test_logging_calls_of_tf1_programs_run():
+    tf.logging.set_verbosity(tf.logging.ERROR)
+    tf.logging.info("not shown")
+    assert tf.logging.get_verbosity() == tf.logging.ERROR
+    tf.logging.set_verbosity(tf.logging.WARN)
+
+
+def test_summary_protobufs_at_top_level_like_tf1():
+    summary = tf.Summary(value=[tf.Summary.Value(tag="loss", simple_value=0.5)])
+    assert summary.value[0].tag == "loss"
