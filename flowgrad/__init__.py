@@ -108,7 +108,7 @@ from flowgrad.ops.init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
-from flowgrad.ops.linalg_ops import matmul, tensordot
+from flowgrad.ops.linalg_ops import matmul, matrix_transpose, tensordot
 from flowgrad.ops.math_ops import (
     abs,
     add,

@@ -43,7 +43,7 @@ def random_namespace(tf) -> types.ModuleType:
 def linalg_namespace(tf) -> types.ModuleType:
     """tf.linalg: matrix products."""
     return namespace("linalg", "tf.linalg: matrix products.", matmul=tf.matmul,
-                     tensordot=tf.tensordot, transpose=tf.transpose)
+                     tensordot=tf.tensordot, transpose=tf.matrix_transpose)
 
 
 def _set_verbosity(level) -> None:

@@ -42,3 +42,12 @@ def test_logging_calls_of_tf1_programs_run():
 def test_summary_protobufs_at_top_level_like_tf1():
     summary = tf.Summary(value=[tf.Summary.Value(tag="loss", simple_value=0.5)])
     assert summary.value[0].tag == "loss"
+
+
+def test_matrix_transpose_swaps_the_last_two_dims():
+    a = tf.reshape(tf.range(24), (2, 3, 4))
+    t = tf.matrix_transpose(a)
+    assert t.name == "matrix_transpose:0" and t.shape.as_list() == [2, 4, 3]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(t), np.arange(24).reshape(2, 3, 4).transpose(0, 2, 1))
+    assert tf.linalg.transpose is tf.matrix_transpose

@@ -98,8 +98,9 @@ def _warn_mixup(op, n, inputs, out_shape, when) -> None:
     message = (
         f"{op.describe()} broadcasts{when} an operand of shape ({n},) against one of shape "
         f"({n}, 1) into a ({n}, {n}) matrix [inputs: {shapes}; output {out_shape}]: every "
-        "element of one is combined with every element of the other (the row/column mix-up: "
-        f"y of shape ({n},) minus y_pred of shape ({n}, 1)). If you meant elementwise, "
+        "element of one is combined with every element of the other (the row/column mix-up, "
+        f"as in the book's `y - y_pred` with y ({n},) and y_pred ({n}, 1)). If you meant "
+        "elementwise, "
         f"tf.squeeze the ({n}, 1) operand (or tf.reshape the ({n},) one to [-1, 1]); if the "
         f"outer op is intended, reshape the vector to (1, {n}) or build the op inside "
         "`with tf.allow_broadcast():`.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from flowgrad.framework.graph import name_scope
+from flowgrad.framework.graph import located, name_scope
 from flowgrad.framework.registry import OpDef, Spec, convert_to_tensor, register_op
 from flowgrad.framework.shapes import TensorShape, broadcast_dims
 from flowgrad.ops.array_ops import reshape, shape, stack, transpose, unstack
@@ -176,3 +176,13 @@ def tensordot(a, b, axes, name=None):
         out = reshape(matmul(a_matrix, b_matrix), a_free + b_free, name=scope)
         out.set_shape([d if isinstance(d, int) else None for d in a_free + b_free])
         return out
+
+
+def matrix_transpose(a, name="matrix_transpose", conjugate=False):
+    """Transposes the last two dimensions of `a` (rank >= 2)."""
+    a = convert_to_tensor(a)
+    with name_scope(name, "matrix_transpose", [a]) as scope, located("matrix_transpose", [a], scope):
+        rank = a.shape.ndims
+        if rank is None or rank < 2:
+            raise ValueError(f"a needs a known rank >= 2, got shape {a.shape}")
+        return transpose(a, list(range(rank - 2)) + [rank - 1, rank - 2], name=scope)
