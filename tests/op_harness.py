@@ -12,6 +12,20 @@ RECORDS = all_records()
 PURE = [r for r in RECORDS if r.kind == "pure"]
 
 
+def _backends() -> list[str]:
+    """NumPy always; CuPy too where it imports and sees a GPU."""
+    try:
+        import cupy
+
+        cupy.cuda.runtime.getDeviceCount()
+    except (ImportError, RuntimeError):  # no CuPy, or no usable GPU
+        return ["numpy"]
+    return ["numpy", "cupy"]
+
+
+BACKENDS = _backends()
+
+
 def build(record, sample, dtype_shapes="static"):
     """(graph, placeholders, outputs) for one sample; outputs is a list of tensors."""
     graph = tf.Graph()

@@ -3,22 +3,22 @@ rule against the runtime shape, on scalars, broadcasting pairs, size-0 dims and 
 
 import numpy as np
 import pytest
-from op_harness import PURE, build, ids, reference
+from op_harness import BACKENDS, PURE, build, ids, reference
 
 import flowgrad as tf
 
 
-def _check(record, dtype, shapes):
+def _check(record, dtype, shapes, backend="numpy"):
     rng = np.random.default_rng(0)
     for sample in record.make_samples(rng, dtype):
         graph, phs, outputs = build(record, sample, shapes)
         expected = reference(record, sample)
         assert len(outputs) == len(expected), f"{record.name} {sample.note}: output count"
-        with tf.Session(graph=graph) as sess:
+        with tf.Session(graph=graph, backend_name=backend) as sess:
             got = sess.run(outputs, dict(zip(phs, sample.args)))
         for t, g, e in zip(outputs, got, expected):
             g = np.asarray(g)
-            where = f"{record.name} [{dtype}] {sample.note} ({shapes} shapes)"
+            where = f"{record.name} [{dtype}] {sample.note} ({shapes} shapes, {backend})"
             assert g.shape == e.shape, f"{where}: shape {g.shape} != reference {e.shape}"
             assert g.dtype == e.dtype, f"{where}: dtype {g.dtype} != reference {e.dtype}"
             assert t.dtype == tf.as_dtype(e.dtype), f"{where}: static dtype {t.dtype}"
@@ -32,10 +32,11 @@ def _check(record, dtype, shapes):
                 np.testing.assert_array_equal(g, e, err_msg=where)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("record", PURE, ids=ids(PURE))
-def test_forward_matches_reference(record):
+def test_forward_matches_reference(record, backend):
     for dtype in record.dtypes:
-        _check(record, dtype, "static")
+        _check(record, dtype, "static", backend)
 
 
 @pytest.mark.parametrize("record", [r for r in PURE if r.dynamic],

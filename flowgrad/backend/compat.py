@@ -10,9 +10,12 @@ def make_rng(xp, seeds):
 
 
 def to_numpy(xp, array):
-    """A NumPy array for a backend array (a no-op on NumPy)."""
+    """A NumPy array (a NumPy scalar for 0-d) for a backend array; a no-op on NumPy."""
     get = getattr(array, "get", None)
-    return get() if get is not None and xp.__name__ == "cupy" else array
+    if get is None or xp.__name__ != "cupy":
+        return array
+    out = get()
+    return out[()] if out.ndim == 0 else out
 
 
 def reducer(xp, ufunc_name: str, fallback: str):

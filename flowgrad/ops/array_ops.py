@@ -78,7 +78,9 @@ class Const(NotDifferentiable):
         return Spec(value.shape, dtype)
 
     def compile(self, op, ctx):
-        value = ctx.xp.asarray(op.attrs["value"])
+        value = op.attrs["value"]
+        if value.dtype.kind != "O":  # strings (summary tags) stay host arrays on every backend
+            value = ctx.xp.asarray(value)
         return lambda: value
 
 

@@ -6,12 +6,14 @@ safe and each sees the state left by the previous one."""
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import warnings
 
 import numpy as np
 
-from flowgrad import backend
+from flowgrad import backend, dtypes
+from flowgrad.backend import compat
 from flowgrad.errors import (
     ClosedSessionError,
     FlowgradWarning,
@@ -94,10 +96,10 @@ class Session:
 
     def __init__(self, target="", graph=None, config=None, backend_name=None,
                  check_numerics=None):
-        import os
-
         self.graph = graph if graph is not None else get_default_graph()
-        self._ctx = _Context(backend.get(backend_name))
+        self._ctx = _Context(backend.get(backend_name or os.environ.get("FLOWGRAD_BACKEND")))
+        # off NumPy, feeds move to the device and fetches come back as NumPy arrays (TF1's)
+        self._device = self._ctx.xp.__name__ != "numpy"
         self._plans: dict = {}
         self._lock = threading.RLock()
         self._closed = False
@@ -163,6 +165,8 @@ class Session:
                 self._growth.check(self.graph)
             plan = self._plan(tuple(leaves), tuple(feeds))
             results = self._execute(plan, feeds.values())
+        if self._device:
+            results = [compat.to_numpy(self._ctx.xp, r) for r in results]
         return rebuild(results)
 
     def _feeds(self, feed_dict) -> dict:
@@ -172,6 +176,8 @@ class Session:
         for key, value in feed_dict.items():
             tensor = self._feed_key(key)
             feeds[tensor] = convert_feed(tensor, value)
+            if self._device and tensor.dtype is not dtypes.string:
+                feeds[tensor] = self._ctx.xp.asarray(feeds[tensor])
         return feeds
 
     def _feed_key(self, key) -> Tensor:
