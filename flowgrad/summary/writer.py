@@ -19,8 +19,6 @@ import time
 import warnings
 from typing import Self
 
-import crc32c
-
 from flowgrad.errors import FlowgradWarning
 
 _open_writers: set = set()
@@ -32,6 +30,8 @@ _exit_hook_installed = False
 def masked_crc32c(data: bytes) -> int:
     """TFRecord's masked CRC32C. The `crc32c` package's C code: tensorboard's own is pure Python
     (about 110 ms per MiB here, some 3000x slower), too slow for histograms, images and graphs."""
+    import crc32c  # imported when a record is first written: `import flowgrad` stays light
+
     crc = crc32c.crc32c(data)
     return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
