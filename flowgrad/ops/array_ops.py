@@ -845,7 +845,7 @@ class PadV2(OpDef):
         return Spec(_padded_dims(x, paddings), x.dtype)
 
     def forward(self, xp, x, paddings, constant_values):
-        return _pad(xp, x, paddings, constant_values=constant_values)
+        return _pad(xp, x, paddings, constant_values=constant_values.item())
 
     def gradient(self, op, grad):
         return [_unpad_grad(op, grad), None, None]

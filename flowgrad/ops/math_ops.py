@@ -1173,7 +1173,7 @@ class Range(NotDifferentiable):
         return Spec([builtins.max(0, math.ceil((l - s) / d))], dtype)
 
     def forward(self, xp, start, limit, delta):
-        return xp.arange(start, limit, delta, dtype=start.dtype)
+        return xp.arange(start.item(), limit.item(), delta.item(), dtype=start.dtype)
 
 
 def range_(start, limit=None, delta=1, dtype=None, name="range"):

@@ -72,7 +72,7 @@ def int_mean(x, axis=None, keepdims=False):
     """TF1's integer mean: the integer sum divided with C++'s truncation toward zero."""
     total = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
     count = x.size // max(np.size(total), 1)
-    return np.asarray(np.fix(total / count)).astype(x.dtype)
+    return np.asarray(np.trunc(total / count)).astype(x.dtype)
 
 
 def float_mean(x, axis=None, keepdims=False):
