@@ -15,6 +15,7 @@ from flowgrad.framework.registry import (
     convert_to_tensor,
     register_op,
 )
+from flowgrad.ops.array_ops import Identity
 from flowgrad.ops.rules import require
 
 
@@ -59,34 +60,17 @@ def tuple_(tensors, name=None, control_inputs=None):
 
 
 @register_op
-class IdentityGate(OpDef):
+class IdentityGate(Identity):
     """Identity used by tuple(); a separate type keeps TF1's 'Identity' count honest."""
 
     type = "IdentityN"
-    forwards_input = True
-
-    def infer(self, x):
-        return Spec(x.shape, x.dtype)
-
-    def forward(self, xp, x):
-        return x
-
-    def gradient(self, op, grad):
-        return [grad]
 
 
 @register_op
-class StopGradient(OpDef):
+class StopGradient(Identity):
     """Its input, through which no gradient flows."""
 
-    forwards_input = True
     differentiable = False
-
-    def infer(self, x):
-        return Spec(x.shape, x.dtype)
-
-    def forward(self, xp, x):
-        return x
 
     def gradient(self, op, grad):
         return [None]
