@@ -37,7 +37,7 @@ class ReluGrad(OpDef):
         return Spec(grad.shape.merge_with(out.shape), same_dtype(grad, out))
 
     def forward(self, xp, grad, out):
-        return xp.where(out > 0, grad, xp.zeros((), grad.dtype))
+        return xp.multiply(grad, out > 0)  # TF1's kernel; xp.where is 3x slower here
 
     def gradient(self, op, ggrad):
         return [ReluGrad.apply(ggrad, op.inputs[1]), None]
