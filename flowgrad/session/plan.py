@@ -134,7 +134,8 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
         outs = []
         for t in op.outputs:
             names[t] = f"t{position}_{t.value_index}"
-            outs.append(names[t])
+            # an output nothing reads is dropped at once, not held to the end of the run
+            outs.append(names[t] if t in last_use or check_numerics else "_")
         target = f"{outs[0]} = " if len(outs) == 1 else (f"{', '.join(outs)}, = " if outs else "")
         lines.append(f"    {target}{kernel}({', '.join(inputs)})")
         line_ops[len(lines)] = op
@@ -156,6 +157,7 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
                 if last_use.get(t) == position and name_of(t).startswith("t")]
         if dead:
             lines.append(f"    del {', '.join(dead)}")
+
     def fetched_name(t):
         return f"{name_of(t)}_fetched" if resolve(t) in copy_now else name_of(t)
 
