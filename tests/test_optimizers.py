@@ -458,3 +458,22 @@ def test_callable_and_tensor_learning_rate():
         sess.run(train, {rate: 0.25})
         sess.run(other)
         assert sess.run(w) == pytest.approx(0.25)
+
+
+def test_sgd_writes_into_a_gradient_buffer_only_when_nothing_else_can_see_it():
+    x = tf.Variable([1.0, 2.0], name="x")
+    loss = tf.reduce_sum(x * x)
+    opt = tf.train.GradientDescentOptimizer(0.5)
+    ((grad, var),) = opt.compute_gradients(loss, [x])
+    train = opt.apply_gradients([(grad, var)])
+    fed = np.array([10.0, 20.0], np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        fetched, _ = sess.run([grad, train])  # fetched: the plan may not scale it in place
+        np.testing.assert_array_equal(fetched, [2.0, 4.0])
+        np.testing.assert_array_equal(sess.run(x), [0.0, 0.0])
+        sess.run(train, {grad: fed})  # fed: the user's array is never written
+        np.testing.assert_array_equal(fed, [10.0, 20.0])
+        np.testing.assert_array_equal(sess.run(x), [-5.0, -10.0])
+        sess.run(train)  # the gradient's own buffer: donated, same result
+        np.testing.assert_allclose(sess.run(x), [0.0, 0.0])

@@ -47,6 +47,9 @@ class OpDef:
     owns_result = False
     # the kernel reads Session state, so plans never compute it ahead of a run
     reads_state = False
+    # the input (by position) that `compile_donating` kernels may overwrite: plans use that
+    # kernel only where the input's array is this run's own and read by nothing after the op
+    donates: int | None = None
 
     @property
     def mutates_state(self) -> bool:
@@ -67,6 +70,10 @@ class OpDef:
         if op.attrs:
             return functools.partial(self.forward, ctx.xp, **op.attrs)
         return functools.partial(self.forward, ctx.xp)
+
+    def compile_donating(self, op, ctx):
+        """A kernel that may write into input `donates` (see there); by default `compile`'s."""
+        return self.compile(op, ctx)
 
     @classmethod
     def apply(cls, *inputs, name=None, **attrs):

@@ -127,7 +127,10 @@ def compile_plan(graph, fetches, feeds, ctx, check_numerics=False) -> Plan:
     line_ops, line_inputs, stateful_lines = {}, {}, []
     for position, op in enumerate(order):
         kernel = f"k{position}"
-        env[kernel] = op.opdef.compile(op, ctx)
+        if op.opdef.donates is not None and _may_donate(op, position, resolve, last_use, names):
+            env[kernel] = op.opdef.compile_donating(op, ctx)
+        else:
+            env[kernel] = op.opdef.compile(op, ctx)
         if op in checks.UNDECIDED:  # a possible (N,) with (N, 1) mix-up: shapes checked once
             env[kernel] = checks.first_run_check(op, env[kernel], env, kernel)
         inputs = [name_of(t) for t in _data_inputs(op)]
@@ -182,6 +185,16 @@ def _result(tensor, name) -> str:
 
 def _scalar(value):
     return value[()] if value.ndim == 0 else value
+
+
+def _may_donate(op, position, resolve, last_use, names) -> bool:
+    """Whether op's input `donates` holds an array this run made and nothing reads afterwards
+    (not fed, not a constant, not a view of another array or of Session state, not fetched)."""
+    t = resolve(op.inputs[op.opdef.donates])
+    producer = t.op.opdef
+    return (names.get(t, "").startswith("t") and last_use.get(t) == position
+            and not producer.forwards_input and not producer.owns_result
+            and op.inputs.count(op.inputs[op.opdef.donates]) == 1)
 
 
 def _data_inputs(op):
