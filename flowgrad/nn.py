@@ -34,3 +34,10 @@ __all__ = [
     "softplus", "softsign", "sparse_softmax_cross_entropy_with_logits", "tanh",
     "weighted_cross_entropy_with_logits", "xw_plus_b",
 ]
+
+
+def __getattr__(name):
+    """tf.nn names flowgrad lacks (convolutions, RNNs) raise an error naming the feature."""
+    from flowgrad.unsupported import NN_FEATURES, missing
+
+    raise missing(name, "tf.nn", NN_FEATURES)

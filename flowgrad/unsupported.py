@@ -30,9 +30,27 @@ FEATURES = {
 }
 
 
-def missing(name: str):
-    """The error for `tf.<name>`, or an AttributeError for a name TF1 does not have either."""
-    if name in FEATURES:
-        return UnsupportedFeatureError(f"tf.{name} is not supported by flowgrad: "
-                                       f"{FEATURES[name]}.")
-    return AttributeError(f"module 'flowgrad' has no attribute '{name}'")
+_CONVOLUTIONS = ("convolutional and pooling layers (the book's chapter 5); flowgrad covers "
+                 "fully connected networks")
+_RECURRENT = "recurrent networks (the book's chapter 7); flowgrad covers fully connected networks"
+NN_FEATURES = {
+    **dict.fromkeys(["conv1d", "conv2d", "conv3d", "conv2d_transpose", "depthwise_conv2d",
+                     "separable_conv2d", "atrous_conv2d", "max_pool", "avg_pool", "pool",
+                     "max_pool_with_argmax", "local_response_normalization", "lrn"],
+                    _CONVOLUTIONS),
+    **dict.fromkeys(["rnn_cell", "dynamic_rnn", "static_rnn", "bidirectional_dynamic_rnn",
+                     "embedding_lookup", "ctc_loss"], _RECURRENT),
+    "batch_normalization": "batch normalization; normalize the inputs in NumPy",
+    "fused_batch_norm": "batch normalization; normalize the inputs in NumPy",
+}
+
+
+def missing(name: str, namespace: str = "tf", features=None):
+    """The error for `<namespace>.<name>`: UnsupportedFeatureError naming the feature, or an
+    AttributeError for a name TF1 does not have either."""
+    features = FEATURES if features is None else features
+    if name in features:
+        return UnsupportedFeatureError(f"{namespace}.{name} is not supported by flowgrad: "
+                                       f"{features[name]}.")
+    module = "flowgrad" if namespace == "tf" else f"flowgrad.{namespace.split('.', 1)[1]}"
+    return AttributeError(f"module '{module}' has no attribute '{name}'")

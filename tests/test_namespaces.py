@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import flowgrad as tf
 
@@ -51,3 +52,11 @@ def test_matrix_transpose_swaps_the_last_two_dims():
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(t), np.arange(24).reshape(2, 3, 4).transpose(0, 2, 1))
     assert tf.linalg.transpose is tf.matrix_transpose
+
+
+def test_tf_nn_names_of_later_chapters_raise_naming_the_feature():
+    with pytest.raises(tf.errors.UnsupportedFeatureError, match="tf.nn.conv2d .*chapter 5"):
+        _ = tf.nn.conv2d
+    assert not hasattr(tf.nn, "dynamic_rnn")
+    with pytest.raises(AttributeError, match="flowgrad.nn' has no attribute 'no_such_op'"):
+        _ = tf.nn.no_such_op

@@ -47,7 +47,7 @@ _interactive = [None]
 
 
 class ConfigProto:
-    """Accepted so TF1 programs run; fields are kept and, except these, ignored."""
+    """Accepted so TF1 programs run; its fields are kept and ignored (noted once)."""
 
     _noted = False
 
