@@ -212,7 +212,7 @@ def test_unsupported_tf1_features_say_so():
         tf.data.Dataset.from_tensor_slices([1, 2])
     assert not hasattr(tf, "cond") and getattr(tf, "py_func", None) is None
     with pytest.raises(AttributeError, match="has no attribute 'no_such_thing'"):
-        tf.no_such_thing  # noqa: B018
+        _ = tf.no_such_thing
 
 
 # Warnings for silent bugs

@@ -1,7 +1,6 @@
 """The registry: every op type has an OpInfo record, and a gradient rule or a
 not-differentiable mark."""
 
-import flowgrad as tf  # noqa: F401  (registers every op family)
 from flowgrad.framework.registry import REGISTRY, NotDifferentiable, OpDef
 from flowgrad.testing.op_info import all_records
 
