@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(VENV)/bin/flowgrad demo all --out runs
 
 test: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -p no:cacheprovider
 
 fuzz: $(STAMP)
 	FLOWGRAD_FUZZ_EXAMPLES=20000 $(PY) -m pytest -q tests/test_fuzz.py
