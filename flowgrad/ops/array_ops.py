@@ -654,9 +654,9 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
         a = convert_to_tensor(a)
         if perm is None:
             if a.shape.ndims is None:
-                from flowgrad.ops.math_ops import _reverse_range
+                from flowgrad.ops.math_ops import range_
 
-                perm = _reverse_range(a)
+                perm = range_(rank(a) - 1, -1, -1)
             else:
                 perm = list(range(a.shape.ndims))[::-1]
         return Transpose.apply(a, op_input(perm, "perm", "index"), name=scope)
@@ -701,9 +701,33 @@ class ConcatV2(OpDef):
         return xp.concatenate(xs, axis=int(axis))
 
     def gradient(self, op, grad):
-        from flowgrad.ops.math_ops import concat_grad
+        # grad split along the axis by the inputs' sizes (at run time where they are unknown)
+        from flowgrad.ops.math_ops import floormod
+        from flowgrad.ops.slicing import split
 
-        return concat_grad(op, grad)
+        *xs, axis = op.inputs
+        static_axis = constant_value(axis)
+        ndims = next((x.shape.ndims for x in xs if x.shape.ndims is not None), None)
+        if static_axis is not None and ndims is not None:
+            axis = int(static_axis) % ndims
+        else:
+            axis = floormod(axis, rank(xs[0]))
+        sizes = [_size_along(x, axis) for x in xs]
+        if not all(isinstance(s, int) for s in sizes):
+            sizes = stack(sizes)
+        grads = split(grad, sizes, axis=axis, num=len(xs))
+        for g, x in zip(grads, xs):
+            g.set_shape(x.shape)
+        return grads + [None]
+
+
+def _size_along(x, axis):
+    """The size of x along a non-negative axis: an int when static, else a scalar tensor."""
+    if isinstance(axis, int) and x.shape.ndims is not None and x.shape[axis].value is not None:
+        return x.shape[axis].value
+    from flowgrad.ops.gather_ops import gather
+
+    return gather(shape(x), axis)
 
 
 def concat(values, axis, name="concat"):
@@ -1035,43 +1059,3 @@ def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
         x = op_input(x, "x")
         y = op_input(y, "y", x.dtype)
         return ListDiff.apply(x, y, out_idx=dtypes.as_dtype(index_dtype), name=scope)
-
-
-def prod_of_others(x, axes):
-    """For each element, the product of the other elements of its reduction group over `axes`.
-
-    TF1's Prod gradient: move the reduced axes to the front, flatten them, and multiply the
-    exclusive cumulative products from both sides (right even where x holds zeros)."""
-    from flowgrad.ops.gather_ops import gather
-    from flowgrad.ops.math_ops import invert_permutation, range_, reduce_prod
-
-    ndims, static_axes = x.shape.ndims, constant_value(axes)
-    if ndims is not None and static_axes is not None:
-        reduced = list(normalize_axes(static_axes.reshape(-1).tolist(), ndims))
-        other = [i for i in range(ndims) if i not in reduced]
-        perm = reduced + other
-    else:
-        x_rank = rank(x)
-        reduced = (reshape(axes, [-1]) + x_rank) % x_rank
-        other, _ = setdiff1d(range_(0, x_rank), reduced)
-        perm = concat([reduced, other], 0)
-    if x.shape.is_fully_defined() and isinstance(perm, list):
-        dims = x.shape.as_list()
-        flat_shape = [_product(dims[i] for i in reduced), _product(dims[i] for i in other)]
-    else:
-        x_shape = shape(x)
-        flat_shape = stack([reduce_prod(gather(x_shape, reduced)),
-                            reduce_prod(gather(x_shape, other))])
-    permuted = transpose(x, perm)
-    flat = reshape(permuted, flat_shape)
-    left = cumprod(flat, 0, exclusive=True)
-    right = cumprod(flat, 0, exclusive=True, reverse=True)
-    y = reshape(left * right, shape(permuted))
-    return transpose(y, invert_permutation(perm))
-
-
-def _product(ints) -> int:
-    out = 1
-    for i in ints:
-        out *= i
-    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 
 from flowgrad import dtypes
 from flowgrad.backend.compat import reducer
@@ -20,7 +21,16 @@ from flowgrad.framework.registry import (
 )
 from flowgrad.framework.source import format_site, user_site
 from flowgrad.ops import array_ops
-from flowgrad.ops.array_ops import reshape, shape
+from flowgrad.ops.array_ops import (
+    _is_graph_value,
+    _shape_input,
+    _static_shape_from,
+    ones_like,
+    reshape,
+    shape,
+    zeros_like,
+)
+from flowgrad.ops.control_ops import stop_gradient
 from flowgrad.ops.rules import (
     binary,
     broadcast_shape,
@@ -30,10 +40,6 @@ from flowgrad.ops.rules import (
     same_dtype,
     unary,
 )
-
-
-def _is_graph_value(v) -> bool:
-    return isinstance(v, Tensor) or hasattr(v, "_as_graph_element")
 
 
 def _to_tensors(x, y, op_type="", scope=""):
@@ -214,8 +220,8 @@ class Pow(OpDef):
         x, y = op.inputs
         dx = grad * y * pow(x, y - 1)
         # TF1: d/dy is 0 where the base is <= 0 (log undefined)
-        safe_x = where(x > 0, x, ones_like_(x))
-        dy = grad * op.outputs[0] * where(x > 0, log(safe_x), zeros_like_(x))
+        safe_x = where(x > 0, x, ones_like(x))
+        dy = grad * op.outputs[0] * where(x > 0, log(safe_x), zeros_like(x))
         return [dx, dy]
 
 
@@ -234,7 +240,7 @@ class Maximum(OpDef):
     def gradient(self, op, grad):
         x, y = op.inputs
         mask = greater_equal(x, y)
-        zeros = zeros_like_(grad)
+        zeros = zeros_like(grad)
         return [where_v2(mask, grad, zeros), where_v2(mask, zeros, grad)]
 
 
@@ -253,7 +259,7 @@ class Minimum(OpDef):
     def gradient(self, op, grad):
         x, y = op.inputs
         mask = less_equal(x, y)
-        zeros = zeros_like_(grad)
+        zeros = zeros_like(grad)
         return [where_v2(mask, grad, zeros), where_v2(mask, zeros, grad)]
 
 
@@ -434,7 +440,7 @@ def _unary_op(type_name, kernel, grad_rule, doc, allowed="numeric"):
 Neg = _unary_op("Neg", lambda xp, x: xp.negative(x), lambda x, y, g: -g, "-x.")
 Abs = _unary_op("Abs", lambda xp, x: xp.abs(x), lambda x, y, g: g * sign(x), "|x|; abs'(0) = 0.")
 # TF1 gives Sign a zero gradient (not None), so sums through it stay connected
-Sign = _unary_op("Sign", lambda xp, x: xp.sign(x), lambda x, y, g: zeros_like_(x),
+Sign = _unary_op("Sign", lambda xp, x: xp.sign(x), lambda x, y, g: zeros_like(x),
                  "The sign of x: -1, 0 or 1.")
 Square = _unary_op("Square", lambda xp, x: xp.square(x), lambda x, y, g: g * (2 * x), "x².")
 Sqrt = _unary_op("Sqrt", lambda xp, x: xp.sqrt(x), lambda x, y, g: g * 0.5 / y, "√x.", "float")
@@ -590,7 +596,7 @@ class Select(OpDef):
 
     def gradient(self, op, grad):
         c, _, _ = op.inputs
-        zeros = zeros_like_(grad)
+        zeros = zeros_like(grad)
         return [None, where(c, grad, zeros), where(c, zeros, grad)]
 
 
@@ -601,8 +607,6 @@ class SelectV2(OpDef):
     broadcasts = True
 
     def infer(self, c, x, y):
-        from flowgrad.ops.rules import broadcast_shape
-
         require(c.dtype, "bool", "condition")
         dtype = same_dtype(x, y)
         return Spec(broadcast_shape(c.shape, broadcast_shape(x.shape, y.shape)), dtype)
@@ -612,7 +616,7 @@ class SelectV2(OpDef):
 
     def gradient(self, op, grad):
         c = op.inputs[0]
-        zeros = zeros_like_(grad)
+        zeros = zeros_like(grad)
         return [None, where_v2(c, grad, zeros), where_v2(c, zeros, grad)]
 
 
@@ -684,14 +688,6 @@ def add_n(inputs, name=None):
     return AddN.apply(*inputs, name=name)
 
 
-def ones_like_(t):
-    return array_ops.ones_like(t)
-
-
-def zeros_like_(t):
-    return array_ops.zeros_like(t)
-
-
 # --- reductions -----------------------------------------------------------------------------
 
 
@@ -702,7 +698,7 @@ def _axis_input(x, axis):
             return array_ops.constant(list(range(x.shape.ndims)), dtype=dtypes.int32,
                                       name="Const")
         return range_(0, array_ops.rank(x), 1)
-    if hasattr(axis, "_as_graph_element"):
+    if _is_graph_value(axis):
         return convert_to_tensor(axis)
     return array_ops.constant(axis, dtype=dtypes.int32, name="Const")
 
@@ -757,14 +753,6 @@ class _Reduction(OpDef):
         return self.reduce(xp, x, _axes_tuple(axes, x.ndim), keep_dims)
 
 
-def _count(x, axes):
-    """How many elements each reduction group holds."""
-    n = 1
-    for a in axes:
-        n *= x.shape[a]
-    return n
-
-
 def _grad_to_input_shape(op, grad):
     """Reshapes a reduction's gradient to keep-dims form, then broadcasts it to x's shape."""
     x, axes = op.inputs
@@ -798,7 +786,7 @@ class Mean(_Reduction):
     """Mean over axes; integer means truncate toward zero, as TF1's integer division does."""
 
     def reduce(self, xp, x, axes, keep):
-        count = _count(x, axes)
+        count = math.prod(x.shape[a] for a in axes)  # the elements of each reduction group
         if count == 0:  # TF1: NaN for floats (0/0); NumPy would warn
             dims = [1 if i in axes else d for i, d in enumerate(x.shape) if keep or i not in axes]
             return xp.full(dims, float("nan") if x.dtype.kind == "f" else 0, dtype=x.dtype)
@@ -830,6 +818,38 @@ class Prod(_Reduction):
         x, axes = op.inputs
         g = _grad_to_input_shape(op, grad)
         return [g * _prod_of_others(x, axes), None]
+
+
+def _prod_of_others(x, axes):
+    """For each element, the product of the other elements of its reduction group over `axes`.
+
+    TF1's Prod gradient: move the reduced axes to the front, flatten them, and multiply the
+    exclusive cumulative products from both sides (right even where x holds zeros)."""
+    from flowgrad.ops.gather_ops import gather  # gather_ops builds on this module
+
+    ndims, static_axes = x.shape.ndims, constant_value(axes)
+    if ndims is not None and static_axes is not None:
+        reduced = list(normalize_axes(static_axes.reshape(-1).tolist(), ndims))
+        other = [i for i in range(ndims) if i not in reduced]
+        perm = reduced + other
+    else:
+        x_rank = array_ops.rank(x)
+        reduced = (reshape(axes, [-1]) + x_rank) % x_rank
+        other, _ = array_ops.setdiff1d(range_(0, x_rank), reduced)
+        perm = array_ops.concat([reduced, other], 0)
+    if x.shape.is_fully_defined() and isinstance(perm, list):
+        dims = x.shape.as_list()
+        flat_shape = [math.prod(dims[i] for i in reduced), math.prod(dims[i] for i in other)]
+    else:
+        x_shape = shape(x)
+        flat_shape = array_ops.stack([reduce_prod(gather(x_shape, reduced)),
+                                      reduce_prod(gather(x_shape, other))])
+    permuted = array_ops.transpose(x, perm)
+    flat = reshape(permuted, flat_shape)
+    left = array_ops.cumprod(flat, 0, exclusive=True)
+    right = array_ops.cumprod(flat, 0, exclusive=True, reverse=True)
+    y = reshape(left * right, shape(permuted))
+    return array_ops.transpose(y, invert_permutation(perm))
 
 
 class _Extremum(_Reduction):
@@ -1001,17 +1021,11 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reductio
     with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
         x = convert_to_tensor(input_tensor)
         raw_max = reduce_max(x, axis, keepdims=True)
-        my_max = stop_gradient_(where_v2(is_finite(raw_max), raw_max, zeros_like_(raw_max)))
+        my_max = stop_gradient(where_v2(is_finite(raw_max), raw_max, zeros_like(raw_max)))
         result = log(reduce_sum(exp(x - my_max), axis, keepdims=keep))
         if not keep:
             my_max = reshape(my_max, shape(result))
         return add(result, my_max, name=scope)
-
-
-def stop_gradient_(t):
-    from flowgrad.ops.control_ops import stop_gradient
-
-    return stop_gradient(t)
 
 
 @register_op
@@ -1069,9 +1083,6 @@ class BroadcastTo(OpDef):
     forwards_input = True
 
     def infer(self, x, shape_t):
-        from flowgrad.ops.array_ops import _static_shape_from
-        from flowgrad.ops.rules import broadcast_shape
-
         target = _static_shape_from(shape_t)
         value = constant_value(shape_t)
         if value is not None and (value < 0).any():  # a run would refuse it (-1 is no wildcard)
@@ -1094,8 +1105,6 @@ class BroadcastTo(OpDef):
 
 def broadcast_to(input, shape, name=None):
     """`input` broadcast to `shape`."""
-    from flowgrad.ops.array_ops import _shape_input
-
     input = convert_to_tensor(input)
     target = _shape_input(shape)
     static = constant_value(target)
@@ -1165,8 +1174,6 @@ class Range(NotDifferentiable):
         values_ = [constant_value(t) for t in (start, limit, delta)]
         if None in values_:
             return Spec([None], dtype)
-        import math
-
         s, l, d = (v.item() for v in values_)
         if d == 0:
             raise ValueError("delta must not be 0")
@@ -1188,42 +1195,3 @@ def range_(start, limit=None, delta=1, dtype=None, name="range"):
     dtype = dtypes.as_dtype(dtype)
     items = [x if isinstance(x, Tensor) else array_ops.constant(x, dtype=dtype) for x in items]
     return Range.apply(*items, name=name)
-
-
-def _reverse_range(x):
-    r = array_ops.rank(x)
-    return range_(r - 1, -1, -1)
-
-
-def concat_grad(op, grad):
-    """ConcatV2's gradient: grad split along the axis by the inputs' sizes (runtime when unknown)."""
-    from flowgrad.ops.slicing import split
-
-    *xs, axis = op.inputs
-    static_axis = constant_value(axis)
-    rank = next((x.shape.ndims for x in xs if x.shape.ndims is not None), None)
-    if static_axis is not None and rank is not None:
-        axis = int(static_axis) % rank
-    else:
-        axis = floormod(axis, array_ops.rank(xs[0]))
-    sizes = [_dim(x, axis) for x in xs]
-    if not all(isinstance(s, int) for s in sizes):
-        sizes = array_ops.stack(sizes)
-    grads = split(grad, sizes, axis=axis, num=len(xs))
-    for g, x in zip(grads, xs):
-        g.set_shape(x.shape)
-    return grads + [None]
-
-
-def _dim(x, axis):
-    """The size of x along a non-negative axis: an int when static, else a scalar tensor."""
-    if isinstance(axis, int) and x.shape.ndims is not None and x.shape[axis].value is not None:
-        return x.shape[axis].value
-    from flowgrad.ops.gather_ops import gather
-
-    return gather(shape(x), axis)
-
-
-def _prod_of_others(x, axes):
-    """For each element, the product of the other elements in its reduction group."""
-    return array_ops.prod_of_others(x, axes)
