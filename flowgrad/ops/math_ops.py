@@ -86,9 +86,6 @@ def _binary_builder(opdef_cls, doc, default_name=None):
     return builder
 
 
-# --- elementwise binary ops -----------------------------------------------------------------
-
-
 @register_op
 class AddV2(OpDef):
     """x + y, elementwise with broadcasting."""
@@ -293,8 +290,6 @@ maximum = _binary_builder(Maximum, "max(x, y), elementwise.")
 minimum = _binary_builder(Minimum, "min(x, y), elementwise.")
 squared_difference = _binary_builder(SquaredDifference, "(x - y)², elementwise.")
 realdiv = _binary_builder(RealDiv, "x / y for floating tensors.")
-
-
 pow = _binary_builder(Pow, "x ** y, elementwise.")
 
 # TF1's _TRUEDIV_TABLE: small ints divide in float32, 32/64-bit ints in float64
@@ -345,14 +340,14 @@ def scalar_mul(scalar, x, name=None):
         return Mul.apply(scalar, x, name=scope)
 
 
-# --- comparisons and logic ------------------------------------------------------------------
+def _bool_op(type_name, kernel_name, doc, allowed=None):
+    """Registers a broadcasting binary op with a bool result; inputs of one dtype, of kind
+    `allowed` when given (see rules.require)."""
 
-
-def _comparison(type_name, kernel_name, doc, allowed="numeric"):
     def infer(self, x, y):
         dtype = same_dtype(x, y)
-        if allowed == "numeric":
-            require(dtype, "numeric", "inputs")
+        if allowed is not None:
+            require(dtype, allowed, "inputs")
         return Spec(broadcast_shape(x.shape, y.shape), dtypes.bool)
 
     def forward(self, xp, x, y):
@@ -362,12 +357,12 @@ def _comparison(type_name, kernel_name, doc, allowed="numeric"):
     return register_op(type(type_name, (NotDifferentiable,), attrs))
 
 
-Equal = _comparison("Equal", "equal", "x == y, elementwise.", allowed="any")
-NotEqual = _comparison("NotEqual", "not_equal", "x != y, elementwise.", allowed="any")
-Less = _comparison("Less", "less", "x < y, elementwise.")
-LessEqual = _comparison("LessEqual", "less_equal", "x <= y, elementwise.")
-Greater = _comparison("Greater", "greater", "x > y, elementwise.")
-GreaterEqual = _comparison("GreaterEqual", "greater_equal", "x >= y, elementwise.")
+Equal = _bool_op("Equal", "equal", "x == y, elementwise.")
+NotEqual = _bool_op("NotEqual", "not_equal", "x != y, elementwise.")
+Less = _bool_op("Less", "less", "x < y, elementwise.", "numeric")
+LessEqual = _bool_op("LessEqual", "less_equal", "x <= y, elementwise.", "numeric")
+Greater = _bool_op("Greater", "greater", "x > y, elementwise.", "numeric")
+GreaterEqual = _bool_op("GreaterEqual", "greater_equal", "x >= y, elementwise.", "numeric")
 
 equal = _binary_builder(Equal, "x == y, elementwise (a bool tensor).")
 not_equal = _binary_builder(NotEqual, "x != y, elementwise (a bool tensor).")
@@ -377,19 +372,8 @@ greater = _binary_builder(Greater, "x > y, elementwise.")
 greater_equal = _binary_builder(GreaterEqual, "x >= y, elementwise.")
 
 
-def _logical(type_name, kernel_name, doc):
-    def infer(self, x, y):
-        return binary(x, y, "bool")
-
-    def forward(self, xp, x, y):
-        return getattr(xp, kernel_name)(x, y)
-
-    return register_op(type(type_name, (NotDifferentiable,),
-                            {"infer": infer, "forward": forward, "__doc__": doc}))
-
-
-LogicalAnd = _logical("LogicalAnd", "logical_and", "x AND y for bool tensors.")
-LogicalOr = _logical("LogicalOr", "logical_or", "x OR y for bool tensors.")
+LogicalAnd = _bool_op("LogicalAnd", "logical_and", "x AND y for bool tensors.", "bool")
+LogicalOr = _bool_op("LogicalOr", "logical_or", "x OR y for bool tensors.", "bool")
 logical_and = _binary_builder(LogicalAnd, "Elementwise AND of bool tensors.")
 logical_or = _binary_builder(LogicalOr, "Elementwise OR of bool tensors.")
 
@@ -414,9 +398,6 @@ def logical_xor(x, y, name="LogicalXor"):
     """Elementwise XOR of bool tensors (composed, as TF1 does)."""
     with name_scope(name, "LogicalXor", [x, y]) as scope:
         return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=scope)
-
-
-# --- elementwise unary ops ------------------------------------------------------------------
 
 
 def _unary_op(type_name, kernel, grad_rule, doc, allowed="numeric"):
@@ -517,9 +498,6 @@ def round(x, name=None):
     """Rounds half to even (banker's rounding), elementwise; integers are returned as they are."""
     x = convert_to_tensor(x)
     return x if x.dtype.is_integer else Round.apply(x, name=name)
-
-
-# --- casts, selection, n-ary ----------------------------------------------------------------
 
 
 @register_op
@@ -686,9 +664,6 @@ def add_n(inputs, name=None):
     if len(inputs) == 1:
         return inputs[0] if name is None else array_ops.identity(inputs[0], name=name)
     return AddN.apply(*inputs, name=name)
-
-
-# --- reductions -----------------------------------------------------------------------------
 
 
 def _axis_input(x, axis):
@@ -1043,9 +1018,6 @@ class IsFinite(NotDifferentiable):
 def is_finite(x, name=None):
     """Elementwise: neither inf nor NaN."""
     return IsFinite.apply(x, name=name)
-
-
-# --- shape helpers used by gradient rules ---------------------------------------------------
 
 
 @register_op

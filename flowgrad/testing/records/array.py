@@ -32,9 +32,6 @@ def _samples(cases):
     return make
 
 
-# --- constants, placeholders, shapes -----------------------------------------------------
-
-
 def _const_samples(rng, dtype, info):
     return [Sample((), {"value": _u(rng, s, dtype)}, note=str(s)) for s in [(), (3,), (2, 0)]] + [
         Sample((), {"value": 2.5, "dtype": dtype, "shape": [2, 3]}, note="scalar to shape"),
@@ -66,8 +63,6 @@ def _static_record(name, cls, ref, attrs):
     return OpInfo(name, lambda x: cls.apply(x, **attrs), ref, types=(cls.type,), grad=0,
                   dtypes=("float32", "int32"), samples=_samples([((s,), {}) for s in UNARY]))
 
-
-# --- slicing -----------------------------------------------------------------------------
 
 GETITEM = [
     ((3, 4), 0), ((3, 4), -1), ((3, 4), (slice(1, None),)), ((5,), slice(None, None, -1)),
@@ -145,8 +140,6 @@ def _split_ref(x, n, axis=0, num=None):
 SPLITS = [((4, 3), 2, 0), ((2, 6), [1, -1, 2], 1), ((3, 0), 1, 0), ((6,), [6, 0], 0),
           ((2, 4), [1, 3], -1), ((2, 6), 3, -1)]
 
-# --- gathering ---------------------------------------------------------------------------
-
 
 def _segment_sum_ref(data, ids, num_segments):
     out = np.zeros((num_segments,) + data.shape[ids.ndim:], data.dtype)
@@ -177,9 +170,6 @@ def _one_hot_samples(rng, dtype, info):
         (np.zeros((0, 2), np.int32), {"depth": 3}),
     ]
     return [Sample((i,), dict(kw, dtype=dtype), note=f"{i.shape} {kw}") for i, kw in cases]
-
-
-# --- padding, scans ----------------------------------------------------------------------
 
 
 def _pad_ref(x, paddings, **how):
