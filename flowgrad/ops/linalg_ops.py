@@ -49,15 +49,7 @@ class MatMul(OpDef):
 
     def gradient(self, op, grad):
         a, b = op.inputs
-        ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
-        if not ta and not tb:
-            return [matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)]
-        if not ta and tb:
-            return [matmul(grad, b), matmul(grad, a, transpose_a=True)]
-        if ta and not tb:
-            return [matmul(b, grad, transpose_b=True), matmul(a, grad)]
-        return [matmul(b, grad, transpose_a=True, transpose_b=True),
-                matmul(grad, a, transpose_a=True, transpose_b=True)]
+        return _matmul_gradient(a, b, grad, op.attrs["transpose_a"], op.attrs["transpose_b"])
 
 
 @register_op
@@ -85,15 +77,20 @@ class BatchMatMulV2(OpDef):
 
     def gradient(self, op, grad):
         x, y = op.inputs
-        ax, ay = op.attrs["adj_x"], op.attrs["adj_y"]
-        if not ax and not ay:
-            return [matmul(grad, y, adjoint_b=True), matmul(x, grad, adjoint_a=True)]
-        if not ax and ay:
-            return [matmul(grad, y), matmul(grad, x, adjoint_a=True)]
-        if ax and not ay:
-            return [matmul(y, grad, adjoint_b=True), matmul(x, grad)]
-        return [matmul(y, grad, adjoint_a=True, adjoint_b=True),
-                matmul(grad, x, adjoint_a=True, adjoint_b=True)]
+        return _matmul_gradient(x, y, grad, op.attrs["adj_x"], op.attrs["adj_y"])
+
+
+def _matmul_gradient(a, b, grad, ta, tb):
+    """[da, db] for a product of a and b, each transposed when ta / tb (TF1's _MatMulGrad;
+    for real dtypes an adjoint is a transpose, so BatchMatMulV2 shares it)."""
+    if not ta and not tb:
+        return [matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)]
+    if not ta and tb:
+        return [matmul(grad, b), matmul(grad, a, transpose_a=True)]
+    if ta and not tb:
+        return [matmul(b, grad, transpose_b=True), matmul(a, grad)]
+    return [matmul(b, grad, transpose_a=True, transpose_b=True),
+            matmul(grad, a, transpose_a=True, transpose_b=True)]
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
