@@ -7,6 +7,7 @@ from flowgrad.backend.compat import make_rng
 from flowgrad.framework.graph import get_default_graph, name_scope
 from flowgrad.framework.registry import NotDifferentiable, Spec, convert_to_tensor, register_op
 from flowgrad.ops.array_ops import _shape_input, _static_shape_from
+from flowgrad.ops.math_ops import add, multiply, subtract
 from flowgrad.ops.rules import require
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -36,17 +37,21 @@ class _RandomOp(NotDifferentiable):
         seeds = (op.attrs["seed"], op.attrs["seed2"])
         rng = ctx.rngs.get(op.name)
         if rng is None:
-            rng = ctx.rngs[op.name] = make_rng(ctx.xp, None if seeds[0] is None else seeds)
+            rng = ctx.rngs[op.name] = make_rng(ctx.xp, seeds)
         return lambda *arrays: self.sample(ctx.xp, rng, op.attrs, *arrays)
 
 
-@register_op
-class RandomStandardNormal(_RandomOp):
-    """Samples of N(0, 1) (scaled and shifted by the builder)."""
+class _FloatSampler(_RandomOp):
+    """A random op drawing floats of `dtype` in the shape its input gives."""
 
     def infer(self, shape, *, dtype, seed, seed2):
         require(dtype, "float", "dtype")
         return Spec(_static_shape_from(shape), dtype)
+
+
+@register_op
+class RandomStandardNormal(_FloatSampler):
+    """Samples of N(0, 1) (scaled and shifted by the builder)."""
 
     def sample(self, xp, rng, attrs, shape):
         return rng.standard_normal(tuple(int(d) for d in shape)).astype(
@@ -54,12 +59,8 @@ class RandomStandardNormal(_RandomOp):
 
 
 @register_op
-class RandomUniform(_RandomOp):
+class RandomUniform(_FloatSampler):
     """Samples of U[0, 1)."""
-
-    def infer(self, shape, *, dtype, seed, seed2):
-        require(dtype, "float", "dtype")
-        return Spec(_static_shape_from(shape), dtype)
 
     def sample(self, xp, rng, attrs, shape):
         return rng.random(tuple(int(d) for d in shape)).astype(
@@ -78,12 +79,8 @@ class RandomUniformInt(_RandomOp):
 
 
 @register_op
-class TruncatedNormal(_RandomOp):
+class TruncatedNormal(_FloatSampler):
     """N(0, 1) samples, redrawn until within two standard deviations."""
-
-    def infer(self, shape, *, dtype, seed, seed2):
-        require(dtype, "float", "dtype")
-        return Spec(_static_shape_from(shape), dtype)
 
     def sample(self, xp, rng, attrs, shape):
         out = rng.standard_normal(tuple(int(d) for d in shape))
@@ -117,8 +114,6 @@ def _scaled(op_cls, shape, scale, shift, dtype, seed, name, default_name):
         shift_t = convert_to_tensor(shift, dtype=dtype, name="mean")
         scale_t = convert_to_tensor(scale, dtype=dtype, name="stddev")
         sample = op_cls.apply(shape_t, dtype=dtype, **_seed_attrs(seed))
-        from flowgrad.ops.math_ops import add, multiply
-
         return add(multiply(sample, scale_t), shift_t, name=scope)
 
 
@@ -144,8 +139,6 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
                 convert_to_tensor(maxval, dtype=dtype), name=scope, **_seed_attrs(seed))
     maxval = 1.0 if maxval is None else maxval
     with name_scope(name, "random_uniform", [shape]) as scope:
-        from flowgrad.ops.math_ops import add, multiply, subtract
-
         lo = convert_to_tensor(minval, dtype=dtype, name="min")
         hi = convert_to_tensor(maxval, dtype=dtype, name="max")
         sample = RandomUniform.apply(_shape_input(shape), dtype=dtype, **_seed_attrs(seed))
