@@ -101,7 +101,9 @@ def _ops_between(ys, xs, stops):
     forward, stack = set(), [x for x in xs]
     while stack:
         t = stack.pop()
-        if t in stops:
+        # a stop blocks the flow through its op, not into itself: an x in stop_gradients still
+        # gets its own gradient (TF1: gradients(a + b, [a, b], stop_gradients=[a, b]) is [1, 1])
+        if t in stops and t not in xs:
             continue
         for op in t.consumers():
             if op not in forward:
