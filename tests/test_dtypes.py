@@ -65,6 +65,11 @@ def test_dtype_properties():
                                tf.int64, tf.uint8, tf.bool, tf.string}
 
 
+def test_dtype_prints_as_tf1_does():
+    assert str(tf.float32) == "<dtype: 'float32'>" and repr(tf.float32) == "tf.float32"
+    assert f"{tf.constant([1, 2]).dtype}" == "<dtype: 'int32'>"
+
+
 @pytest.mark.parametrize("value, expected", [
     (1.5, tf.float32), (2, tf.int32), (2**31 - 1, tf.int32), (2**31, tf.int64),
     (-(2**31) - 1, tf.int64), (True, tf.bool), ([1, 2], tf.int32), ([1, 2.5], tf.float32),
