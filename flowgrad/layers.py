@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from flowgrad import dtypes
-from flowgrad.framework.graph import name_scope
+from flowgrad.framework.graph import GraphKeys, add_to_collection, name_scope
 from flowgrad.framework.registry import convert_to_tensor
 from flowgrad.ops import array_ops, init_ops, math_ops, nn_ops
 from flowgrad.ops.linalg_ops import matmul
@@ -164,8 +164,6 @@ class Dense(Layer):
         if self.activation is not None:
             outputs = self.activation(outputs)
         if self.activity_regularizer is not None:
-            from flowgrad.framework.graph import GraphKeys, add_to_collection
-
             with name_scope("ActivityRegularizer"):
                 add_to_collection(GraphKeys.REGULARIZATION_LOSSES,
                                   self.activity_regularizer(outputs))

@@ -14,6 +14,8 @@ from flowgrad.backend.compat import to_numpy
 from flowgrad.distributed import state
 from flowgrad.framework.graph import name_scope
 from flowgrad.framework.registry import NotDifferentiable, OpDef, Spec, register_op
+from flowgrad.ops.control_ops import group
+from flowgrad.ops.state_ops import assign
 
 
 def _check_inputs(tensors, what, bools=False):
@@ -142,9 +144,6 @@ def broadcast(tensors, root_rank=0, name=None):
 
 def broadcast_variables(variables, root_rank=0, name=None):
     """An op setting every variable in `variables` to its value on worker `root_rank`."""
-    from flowgrad.ops.control_ops import group
-    from flowgrad.ops.state_ops import assign
-
     variables = list(variables)
     with name_scope(name, "broadcast_variables") as scope:
         if not variables:

@@ -4,6 +4,7 @@ one_hot (OneHot) and boolean_mask."""
 from __future__ import annotations
 
 from flowgrad import dtypes
+from flowgrad.framework import values
 from flowgrad.framework.graph import name_scope
 from flowgrad.framework.registry import (
     NotDifferentiable,
@@ -229,8 +230,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         elif given:
             dtype = next(iter(given.values())).dtype
         elif python:
-            from flowgrad.framework import values
-
             dtype = values.infer_dtype(next(iter(python.values())))
         else:
             dtype = dtypes.float32

@@ -9,6 +9,8 @@ from flowgrad.framework.graph import located, name_scope
 from flowgrad.framework.registry import OpDef, Spec, convert_to_tensor, register_op
 from flowgrad.ops import array_ops, math_ops
 from flowgrad.ops.control_ops import stop_gradient
+from flowgrad.ops.linalg_ops import matmul
+from flowgrad.ops.random_ops import random_uniform
 from flowgrad.ops.rules import constant_value, require, same_dtype, unary
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -310,8 +312,6 @@ def bias_add(value, bias, data_format=None, name=None):
 
 def xw_plus_b(x, weights, biases, name=None):
     """matmul(x, weights) + biases."""
-    from flowgrad.ops.linalg_ops import matmul
-
     with name_scope(name, "xw_plus_b", [x, weights, biases]) as scope:
         return bias_add(matmul(x, weights), biases, name=scope)
 
@@ -381,8 +381,6 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
 
     `rate` (TF2) is 1 - keep_prob; give one of the two. keep_prob may be a tensor, e.g. a
     placeholder fed 0.5 while training and 1.0 while testing."""
-    from flowgrad.ops.random_ops import random_uniform
-
     if keep_prob is not None and rate is not None:
         raise ValueError("Cannot specify both 'keep_prob' and 'rate'")
     if rate is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flowgrad.framework.graph import Tensor
 from flowgrad.ops import math_ops
+from flowgrad.ops.linalg_ops import matmul
+from flowgrad.ops.slicing import getitem
 from flowgrad.ops.variables import Variable
 
 
@@ -16,18 +18,6 @@ def _binary(fn, op_name, reflected=False):
     return lambda self, other: fn(self, other, name=op_name)
 
 
-def _matmul(a, b, name=None):
-    from flowgrad.ops.linalg_ops import matmul
-
-    return matmul(a, b, name=name)
-
-
-def _getitem(self, key):
-    from flowgrad.ops.slicing import getitem
-
-    return getitem(self, key)
-
-
 _OPERATORS = {
     "add": math_ops.add,
     "sub": math_ops.subtract,
@@ -36,7 +26,7 @@ _OPERATORS = {
     "floordiv": math_ops.floordiv,
     "mod": math_ops.floormod,
     "pow": math_ops.pow,
-    "matmul": _matmul,
+    "matmul": matmul,
     "and": math_ops.logical_and,
     "or": math_ops.logical_or,
     "xor": math_ops.logical_xor,
@@ -56,7 +46,7 @@ def install(cls) -> None:
     cls.__abs__ = lambda self: math_ops.abs(self)
     cls.__invert__ = lambda self: math_ops.logical_not(self)
     cls.__pos__ = lambda self: self
-    cls.__getitem__ = _getitem
+    cls.__getitem__ = getitem
     cls.__hash__ = object.__hash__
 
 

@@ -23,6 +23,8 @@ from flowgrad.ops.array_ops import (
     shape,
     stack,
 )
+from flowgrad.ops.gather_ops import boolean_mask
+from flowgrad.ops.math_ops import cast
 from flowgrad.ops.rules import constant_value, require, same_dtype
 
 MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
@@ -255,8 +257,6 @@ def _pack(items, dtype):
     """A 1-D index tensor: a Const named 'stack' for Python ints, else a Pack of them."""
     if all(isinstance(v, int) for v in items):
         return constant(items, dtype=dtype, name="stack")
-    from flowgrad.ops.math_ops import cast
-
     return stack([cast(v, dtype) if not isinstance(v, int) and v.dtype != dtype else v
                   for v in items])
 
@@ -270,8 +270,6 @@ def getitem(tensor, key):
 
 def _getitem(tensor, key):
     if _is_bool_mask(key):
-        from flowgrad.ops.gather_ops import boolean_mask
-
         return boolean_mask(tensor, key)
     tensor = convert_to_tensor(tensor)
     key = list(key) if isinstance(key, (list, tuple)) else [key]

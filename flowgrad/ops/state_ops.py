@@ -5,6 +5,7 @@ from __future__ import annotations
 from flowgrad import dtypes
 from flowgrad.errors import FailedPreconditionError, InvalidArgumentError
 from flowgrad.framework.registry import NotDifferentiable, Spec, register_op
+from flowgrad.ops.math_ops import _to_tensors
 from flowgrad.ops.rules import same_dtype
 
 
@@ -124,24 +125,18 @@ class AssignSub(_InPlaceUpdate):
 
 def assign(ref, value, validate_shape=True, use_locking=None, name=None):
     """An op setting variable `ref` to `value`; returns the new value."""
-    from flowgrad.ops.math_ops import _to_tensors
-
     ref_t, value = _to_tensors(_ref_tensor(ref), value)
     return Assign.apply(ref_t, value, validate_shape=validate_shape, name=name or "Assign")
 
 
 def assign_add(ref, value, use_locking=None, name=None):
     """An op adding `value` to variable `ref`."""
-    from flowgrad.ops.math_ops import _to_tensors
-
     ref_t, value = _to_tensors(_ref_tensor(ref), value)
     return AssignAdd.apply(ref_t, value, name=name or "AssignAdd")
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
     """An op subtracting `value` from variable `ref`."""
-    from flowgrad.ops.math_ops import _to_tensors
-
     ref_t, value = _to_tensors(_ref_tensor(ref), value)
     return AssignSub.apply(ref_t, value, name=name or "AssignSub")
 
@@ -149,8 +144,6 @@ def assign_sub(ref, value, use_locking=None, name=None):
 def _ref_tensor(ref):
     variable_tensor = getattr(ref, "_variable", None)
     return variable_tensor if variable_tensor is not None else ref
-
-
 
 
 @register_op

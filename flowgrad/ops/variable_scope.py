@@ -13,6 +13,7 @@ import inspect
 
 from flowgrad import dtypes
 from flowgrad.framework.graph import GraphKeys, _graph_of, get_default_graph
+from flowgrad.framework.registry import convert_to_tensor
 from flowgrad.framework.shapes import as_shape
 from flowgrad.ops import init_ops
 from flowgrad.ops.variables import Variable
@@ -116,8 +117,6 @@ class VariableScope:
             raise NotImplementedError("partitioned variables (partitioner=) are not supported "
                                       "by flowgrad")
         if dtype is not None and initializer is not None and not callable(initializer):
-            from flowgrad.framework.registry import convert_to_tensor
-
             init_dtype = convert_to_tensor(initializer).dtype
             if init_dtype != dtypes.as_dtype(dtype):
                 raise ValueError(f"Initializer type '{init_dtype.name}' and explicit dtype "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flowgrad.framework.graph import (
     GraphKeys,
     Tensor,
+    _session_for,
     control_dependencies,
     get_default_graph,
     name_scope,
@@ -118,8 +119,6 @@ class Variable:
 
     def load(self, value, session=None) -> None:
         """Sets the value in a session by feeding the initializer (no new ops)."""
-        from flowgrad.framework.graph import _session_for
-
         session = _session_for(session, self.graph, "Variable.load()")
         session.run(self._initializer_op, {self._initializer_op.inputs[1]: value})
 
