@@ -41,6 +41,15 @@ UnavailableError = _subclass("UnavailableError", 14, "A service is unavailable."
 DataLossError = _subclass("DataLossError", 15, "Unrecoverable data loss or corruption.")
 
 
+class FeedValueError(InvalidArgumentError, ValueError):
+    """A feed refused before the run (wrong shape, unconvertible value): TF1 raised ValueError
+    there, so `except ValueError` catches it as well as `except InvalidArgumentError`."""
+
+
+class FeedTypeError(InvalidArgumentError, TypeError):
+    """A graph element given as a feed value (TF1 raised TypeError)."""
+
+
 class ShapeError(ValueError):
     """A build-time shape mismatch, naming the op, its shapes and where it was created."""
 

@@ -120,6 +120,21 @@ def test_wrong_shape_names_both_shapes(sess):
         sess.run(x, {x: np.ones(3)})
 
 
+def test_refused_feeds_are_the_python_errors_tf1_raised(sess):
+    # TF1 checks feeds in Python: a wrong shape or value is a ValueError, a Tensor a TypeError
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    frozen = tf.identity(x, name="frozen")
+    tf.get_default_graph().prevent_feeding(frozen)
+    for value in (np.ones((2, 4)), "text", [[1.0, 2.0], [3.0]]):
+        with pytest.raises(ValueError, match="'x:0'"):
+            sess.run(x, {x: value})
+    with pytest.raises(ValueError, match="may not be fed"):
+        sess.run(frozen, {frozen: np.ones((1, 3))})
+    with pytest.raises(TypeError, match="a graph element cannot be a feed value") as info:
+        sess.run(x, {x: tf.ones((1, 3))})
+    assert isinstance(info.value, InvalidArgumentError)
+
+
 @pytest.mark.parametrize("dtype, value, expected", [
     (tf.float32, np.array([0.1, 2.5]), np.array([0.1, 2.5], np.float32)),  # float64 → float32
     (tf.float32, [1, 2], np.array([1.0, 2.0], np.float32)),  # int list → float

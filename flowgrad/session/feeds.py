@@ -6,7 +6,7 @@ import reprlib
 
 import numpy as np
 
-from flowgrad.errors import InvalidArgumentError
+from flowgrad.errors import FeedTypeError, FeedValueError
 from flowgrad.framework import values
 
 
@@ -17,9 +17,10 @@ def _given(value) -> str:
     return f"{type(value).__name__} {text[:60]}{'...' if len(text) > 60 else ''}"
 
 
-def feed_error(tensor, value, reason: str) -> InvalidArgumentError:
-    """An InvalidArgumentError naming the fed tensor, what it expects and what was given."""
-    return InvalidArgumentError(None, tensor.op, (
+def feed_error(tensor, value, reason: str, kind=FeedValueError) -> FeedValueError:
+    """An InvalidArgumentError (a ValueError too, as TF1's) naming the fed tensor, what it
+    expects and what was given."""
+    return kind(None, tensor.op, (
         f"Cannot feed {_given(value)} to '{tensor.name}' ({tensor.op.describe()}), which "
         f"expects {tensor.dtype.name} of shape {tensor.shape}: {reason}"))
 
@@ -33,7 +34,8 @@ def convert_feed(tensor, value):
         if hasattr(value, "_as_graph_element"):
             raise feed_error(tensor, value, (
                 "a graph element cannot be a feed value: feed NumPy arrays or Python values "
-                "(run the tensor first and feed its result, or connect the tensors directly)"))
+                "(run the tensor first and feed its result, or connect the tensors directly)"),
+                FeedTypeError)
         try:
             array = values.convert(value, tensor.dtype)
         except values.ConversionError as e:

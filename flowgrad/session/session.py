@@ -16,6 +16,7 @@ from flowgrad import backend, dtypes
 from flowgrad.backend import compat
 from flowgrad.errors import (
     ClosedSessionError,
+    FeedValueError,
     FlowgradWarning,
     InternalError,
     InvalidArgumentError,
@@ -188,7 +189,7 @@ class Session:
                 f"Cannot interpret feed_dict key {key!r} as a Tensor of this Session's graph: "
                 f"{e}")) from None
         if not self.graph.is_feedable(tensor):
-            raise InvalidArgumentError(None, tensor.op, f"Tensor '{tensor.name}' may not be fed.")
+            raise FeedValueError(None, tensor.op, f"Tensor '{tensor.name}' may not be fed.")
         return tensor
 
     def _plan(self, leaves, feeds):
