@@ -6,6 +6,7 @@ original name scope (`dense/MatMul`, `dense/BiasAdd`)."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from flowgrad import dtypes
@@ -203,10 +204,7 @@ class Flatten(Layer):
         inner = inputs.shape.as_list()[1:] if inputs.shape.ndims is not None else [None]
         if None in inner:
             raise ValueError(f"flatten needs every dim but the first known, got {inputs.shape}")
-        size = 1
-        for d in inner:
-            size *= d
-        return array_ops.reshape(inputs, [-1, size])
+        return array_ops.reshape(inputs, [-1, math.prod(inner)])
 
 
 def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None,

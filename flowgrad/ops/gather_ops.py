@@ -3,6 +3,8 @@ one_hot (OneHot) and boolean_mask."""
 
 from __future__ import annotations
 
+import math
+
 from flowgrad import dtypes
 from flowgrad.framework import values
 from flowgrad.framework.graph import name_scope
@@ -267,10 +269,7 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
                                  f"the mask must match dims {axis}..{axis + k - 1} of the tensor")
         if tensor.shape.is_fully_defined():
             dims = tensor.shape.as_list()
-            lead = 1
-            for d in dims[axis:axis + k]:
-                lead *= d
-            flat_shape = dims[:axis] + [lead] + dims[axis + k:]
+            flat_shape = dims[:axis] + [math.prod(dims[axis:axis + k])] + dims[axis + k:]
         else:
             t_shape = shape(tensor)
             lead = math_ops.reduce_prod(t_shape[axis:axis + k], [0])

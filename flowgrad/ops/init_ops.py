@@ -143,9 +143,7 @@ def _compute_fans(shape):
         return 1, 1
     if len(shape) == 1:
         return shape[0], shape[0]
-    receptive_field = 1
-    for d in shape[:-2]:
-        receptive_field *= d
+    receptive_field = math.prod(shape[:-2])
     return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
@@ -192,9 +190,7 @@ class UniformUnitScaling(Initializer):
 
     def __call__(self, shape, dtype=None, partition_info=None):
         dims = _dims(shape)
-        input_size = 1
-        for d in dims[:-1]:
-            input_size *= d
+        input_size = math.prod(dims[:-1])
         limit = math.sqrt(3.0 / max(1.0, input_size)) * self.factor
         return random_ops.random_uniform(dims, -limit, limit, dtype or self.dtype,
                                          seed=self.seed)
