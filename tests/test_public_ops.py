@@ -1,5 +1,6 @@
 """The public TF1 builders issue 2 lists that the op records reach only through operators or
-internal modules: each builds TF1's op type under TF1's default name and computes TF1's value."""
+internal modules: each builds TF1's op type under TF1's default name and computes TF1's value;
+and TF1's argument aliases (reduction_indices, keep_dims, dimension, squeeze_dims, dim)."""
 
 import numpy as np
 import pytest
@@ -73,3 +74,32 @@ def test_broadcast_to_range_size_and_rank():
     np.testing.assert_array_equal(got["broadcast_to"], np.broadcast_to(A, (2, 3)))
     np.testing.assert_array_equal(got["range"], [1, 3, 5])
     assert got["size"] == 10 and got["rank"] == 2
+
+
+@pytest.mark.parametrize("name", ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min",
+                                  "reduce_prod", "reduce_logsumexp", "reduce_any", "reduce_all"])
+def test_every_reduction_takes_the_tf1_aliases(name):
+    x = np.array([[1.0, 2.0, 0.5], [3.0, 0.0, 4.0]])
+    value = x != 0 if name in ("reduce_any", "reduce_all") else x
+    builder = getattr(tf, name)
+    old = builder(tf.constant(value), reduction_indices=[1], keep_dims=True)
+    new = builder(tf.constant(value), axis=[1], keepdims=True)
+    assert old.shape.as_list() == new.shape.as_list() == [2, 1]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(*sess.run([old, new]))
+
+
+def test_the_other_tf1_argument_aliases():
+    x = tf.constant(np.array([[1.0, 5.0, 2.0], [4.0, 0.0, 3.0]]))
+    with tf.Session() as sess:
+        got = sess.run({
+            "argmax": tf.argmax(x, dimension=1),
+            "squeeze": tf.squeeze(tf.zeros((1, 3, 1)), squeeze_dims=[0]),
+            "expand_dims": tf.expand_dims(x, dim=0),
+            "softmax": tf.nn.softmax(x, dim=0),
+            "l2_normalize": tf.nn.l2_normalize(x, dim=1),
+        })
+    np.testing.assert_array_equal(got["argmax"], [1, 0])
+    assert got["squeeze"].shape == (3, 1) and got["expand_dims"].shape == (1, 2, 3)
+    np.testing.assert_allclose(got["softmax"].sum(0), np.ones(3))
+    np.testing.assert_allclose(np.linalg.norm(got["l2_normalize"], axis=1), np.ones(2))
