@@ -28,6 +28,20 @@ def test_tf1_print_first_n_and_summarize(capsys):
     assert capsys.readouterr().err == "> [0 1 2 3 4...]\n" * 2
 
 
+def test_tf1_print_nests_brackets_by_dimension(capsys):
+    # TF1's SummarizeValue: one bracket pair per dimension, '...' where `summarize` stops
+    m = tf.constant([[3.0], [6.0]])
+    cube = tf.reshape(tf.range(12), [2, 3, 2])
+    printed = tf.Print(m, [m, tf.shape(m), tf.reshape(tf.range(4), [2, 2]), cube],
+                       message="m: ", summarize=5)
+    third = tf.Print(m, [tf.constant([0.1, 1 / 3]), tf.constant([1 / 3], tf.float64)])
+    with tf.Session() as sess:
+        sess.run([printed, third])
+    lines = sorted(capsys.readouterr().err.splitlines())
+    assert lines == ["[0.1 0.333333343][0.33333333333333331]",
+                     "m: [[3][6]][2 1][[0 1][2 3]][[[0 1][2 3][4...]]...]"]
+
+
 def test_tf1_print_passes_gradients_to_its_input():
     x = tf.constant([1.0, 2.0])
     y = tf.reduce_sum(tf.Print(x, [x], message="") * 3.0)

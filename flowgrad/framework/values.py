@@ -116,7 +116,11 @@ def _item(v) -> str:
     if isinstance(v, (bool, np.bool_)):
         return str(int(v))  # TF prints bools as 1 and 0
     if isinstance(v, (float, np.floating)):
-        return f"{v:.6g}"  # TF prints 1.0 as 1
+        # TF's StrCat: 6 (15) significant digits, 9 (17) when that does not read back exactly
+        single = isinstance(v, (np.float32, np.float16))
+        v = np.float32(v) if single else float(v)
+        text = f"{v:.{6 if single else 15}g}"
+        return text if type(v)(text) == v or np.isnan(v) else f"{v:.{9 if single else 17}g}"
     return str(v)
 
 
@@ -132,7 +136,22 @@ def format_value(value, summarize: int = 3) -> str:
 
 
 def format_flat(value, first: int) -> str:
-    """tf.Print's text for a value: its first `first` entries, flattened ('[1 2 3...]')."""
-    flat = np.asarray(value).reshape(-1)
-    items = " ".join(_item(v) for v in flat[:first])
-    return f"[{items}{'...' if flat.size > first else ''}]"
+    """tf.Print's text for a value: its first `first` entries in nested brackets, as TF1's
+    SummarizeValue writes them ('[[1 2][3...]...]' for 2x2 with first=3)."""
+    array = np.asarray(value)
+    limit = array.size if first < 0 else min(first, array.size)
+    if array.ndim == 0:
+        text = " ".join(_item(v) for v in array.reshape(-1)[:limit])
+    else:
+        text = _nest(array, limit, [0], top=True)
+    return f"[{text}{'...' if array.size > limit else ''}]"
+
+
+def _nest(array, limit: int, done: list, top: bool = False) -> str:
+    """TF1's PrintOneDim: the entries of `array` until `limit`; done[0] counts those printed."""
+    if array.ndim == 1:
+        n = min(len(array), limit - done[0])
+        done[0] += n
+        cut = "..." if n < len(array) and not top else ""
+        return " ".join(_item(v) for v in array[:n]) + cut
+    return "".join(f"[{_nest(sub, limit, done)}]" for sub in array if done[0] < limit)
