@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flowgrad.framework.graph import Tensor, name_scope
 from flowgrad.framework.registry import convert_to_tensor
+from flowgrad.ops import array_ops, math_ops
 
 
 def _as_tensor(x) -> Tensor:
@@ -44,23 +45,20 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         grads: dict = {}
         for i, (y, gy) in enumerate(zip(ys, grad_ys)):
             if gy is None:
-                from flowgrad.ops.array_ops import fill, shape
-
-                gy = fill(shape(y), convert_to_tensor(1, dtype=y.dtype, name=f"grad_ys_{i}"))
+                one = convert_to_tensor(1, dtype=y.dtype, name=f"grad_ys_{i}")
+                gy = array_ops.fill(array_ops.shape(y), one)
             else:
                 gy = convert_to_tensor(gy, dtype=y.dtype)
             grads.setdefault(y, []).append(gy)
         for op in sorted(between, key=lambda o: o._id, reverse=True):
-            out_grads = [_aggregate(grads.get(t), op) for t in op.outputs]
+            out_grads = [_aggregate(grads.get(t)) for t in op.outputs]
             if all(g is None for g in out_grads) or any(t in stops for t in op.outputs):
                 continue
             if not op.opdef.differentiable:
                 continue
             with name_scope(f"{op.name}_grad"):
                 if len(out_grads) > 1 and None in out_grads:
-                    from flowgrad.ops.array_ops import zeros_like
-
-                    out_grads = [zeros_like(t) if g is None else g
+                    out_grads = [array_ops.zeros_like(t) if g is None else g
                                  for g, t in zip(out_grads, op.outputs)]
                 in_grads = op.opdef.gradient(op, *out_grads)
                 if len(in_grads) != len(op.inputs):
@@ -76,24 +74,20 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             total = grads.get(x)
             if total and len(total) > 1:
                 with name_scope(f"{x.op.name}_grad"):
-                    total = [_aggregate(total, x.op)]
+                    total = [_aggregate(total)]
             g = total[0] if total else None
             if g is None and unconnected_gradients == "zero":
-                from flowgrad.ops.array_ops import zeros_like
-
-                g = zeros_like(x)
+                g = array_ops.zeros_like(x)
             results.append(g)
         return results
 
 
-def _aggregate(grad_list, op):
+def _aggregate(grad_list):
     if not grad_list:
         return None
     if len(grad_list) == 1:
         return grad_list[0]
-    from flowgrad.ops.math_ops import add_n
-
-    return add_n(grad_list)
+    return math_ops.add_n(grad_list)
 
 
 def _ops_between(ys, xs, stops):
@@ -129,8 +123,6 @@ def sum_to_shape(grad: Tensor, x: Tensor, may_broadcast: bool = True) -> Tensor:
     The one place every binary op's gradient is reduced; static shapes where known,
     runtime shapes (BroadcastGradientArgs) otherwise, and only for ops that broadcast.
     """
-    from flowgrad.ops import array_ops, math_ops
-
     gs, xs_ = grad.shape, x.shape
     if gs.is_fully_defined() and xs_.is_fully_defined():
         g_dims, x_dims = gs.as_list(), xs_.as_list()
@@ -151,8 +143,6 @@ def sum_to_shape(grad: Tensor, x: Tensor, may_broadcast: bool = True) -> Tensor:
 def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,
              aggregation_method=None):
     """The Hessian of sum(ys) with respect to each x, shaped x.shape + x.shape."""
-    from flowgrad.ops import array_ops
-
     xs = [_as_tensor(x) for x in _listify(xs)]
     out = []
     with name_scope(name):
@@ -162,7 +152,7 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gr
                 raise ValueError(f"hessians needs a fully defined shape for '{x.name}', got {x.shape}")
             (g,) = gradients(ys, x)
             flat = array_ops.reshape(g, [n])
-            rows = [gradients(array_ops.unstack(flat, num=n)[i], x)[0] for i in range(n)]
+            rows = [gradients(entry, x)[0] for entry in array_ops.unstack(flat, num=n)]
             rows = [array_ops.zeros_like(x) if r is None else r for r in rows]
             out.append(array_ops.reshape(array_ops.stack(rows), x.shape.as_list() * 2))
     return out
