@@ -45,8 +45,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         grads: dict = {}
         for i, (y, gy) in enumerate(zip(ys, grad_ys)):
             if gy is None:
+                y_shape = array_ops.shape(y)  # made before the 1, in TF1's order
                 one = convert_to_tensor(1, dtype=y.dtype, name=f"grad_ys_{i}")
-                gy = array_ops.fill(array_ops.shape(y), one)
+                gy = array_ops.fill(y_shape, one)
             else:
                 gy = convert_to_tensor(gy, dtype=y.dtype)
             grads.setdefault(y, []).append(gy)
