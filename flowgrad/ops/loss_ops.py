@@ -1,15 +1,17 @@
 """The cross-entropies with logits (`tf.nn.*_cross_entropy_with_logits`), stable for logits
 up to ±1e30 in float32 and float64 (`tf.losses` builds on them, in flowgrad/losses.py).
 
-Softmax cross-entropies are primitives with two outputs (loss, backprop), as in TF1; the
-sigmoid ones are composites (`logistic_loss`)."""
+Softmax cross-entropies are primitives with two outputs (loss, backprop), as in TF1; the sigmoid
+one is a primitive too (one kernel where TF1 composes ~10 ops) that keeps TF1's name
+`logistic_loss`, and the weighted one is a composite."""
 
 from __future__ import annotations
 
 from flowgrad.errors import InvalidArgumentError
-from flowgrad.framework.graph import Tensor, name_scope
+from flowgrad.framework.graph import name_scope
 from flowgrad.framework.registry import OpDef, Spec, convert_to_tensor, register_op
 from flowgrad.ops import array_ops, math_ops
+from flowgrad.ops.array_ops import _is_graph_value
 from flowgrad.ops.control_ops import stop_gradient
 from flowgrad.ops.nn_ops import (
     _axis_perm,
@@ -43,7 +45,7 @@ def _xent_args(name, sentinel, labels, logits):
 def _labels_like(labels, logits, name="labels", cast=True):
     """labels as a tensor of the logits' dtype: Python values converted; tensors cast where TF1
     casts them (softmax v2, tf.losses), else left for the ops to refuse a dtype mismatch."""
-    if isinstance(labels, Tensor) or hasattr(labels, "_as_graph_element"):
+    if _is_graph_value(labels):
         labels = convert_to_tensor(labels)
         return math_ops.cast(labels, logits.dtype) if cast else labels
     return convert_to_tensor(labels, dtype=logits.dtype, name=name)

@@ -38,7 +38,6 @@ def require(dtype, allowed: str, what: str = "input"):
         "int": dtype.is_integer,
         "bool": dtype.is_bool,
         "numeric": dtype.is_numeric,
-        "real": dtype.is_numeric,
     }[allowed]
     if not ok:
         raise TypeError(f"{what} has dtype {dtype.name}, but a {allowed} dtype is required")
@@ -73,18 +72,18 @@ def binary(x, y, allowed="numeric", out_dtype=None) -> Spec:
     return Spec(broadcast_shape(x.shape, y.shape), out_dtype or dtype)
 
 
-def normalize_axes(axis, ndims, op_what="axis"):
+def normalize_axes(axis, ndims, what="axis"):
     """Axis values (int or sequence, may be negative) as a sorted tuple of non-negative ints."""
-    if isinstance(axis, (int,)) or getattr(axis, "ndim", 1) == 0:
+    if isinstance(axis, int) or getattr(axis, "ndim", 1) == 0:
         axis = [int(axis)]
     out = []
     for a in axis:
         a = int(a)
         if ndims is not None:
             if not -ndims <= a < ndims:
-                raise ValueError(f"{op_what} {a} is out of range for a tensor of rank {ndims}")
+                raise ValueError(f"{what} {a} is out of range for a tensor of rank {ndims}")
             a %= ndims
         out.append(a)
     if len(set(out)) != len(out):
-        raise ValueError(f"{op_what} {list(axis)} repeats an axis")
+        raise ValueError(f"{what} {list(axis)} repeats an axis")
     return tuple(sorted(out))
