@@ -95,6 +95,15 @@ from flowgrad.ops.control_ops import (
 )
 from flowgrad.ops.control_ops import print_ as print  # TF1's tf.print shadows the builtin
 from flowgrad.ops.control_ops import tuple_ as tuple
+from flowgrad.ops.diag_ops import (
+    diag,
+    diag_part,
+    eye,
+    matrix_diag,
+    matrix_diag_part,
+    matrix_set_diag,
+    trace,
+)
 from flowgrad.ops.gather_ops import boolean_mask, gather, one_hot, unsorted_segment_sum
 from flowgrad.ops.init_ops import (
     constant_initializer,

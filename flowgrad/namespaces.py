@@ -41,9 +41,12 @@ def random_namespace(tf) -> types.ModuleType:
 
 
 def linalg_namespace(tf) -> types.ModuleType:
-    """tf.linalg: matrix products."""
-    return namespace("linalg", "tf.linalg: matrix products.", matmul=tf.matmul,
-                     tensordot=tf.tensordot, transpose=tf.matrix_transpose)
+    """tf.linalg: matrix products and diagonals."""
+    return namespace("linalg", "tf.linalg: matrix products and diagonals.", matmul=tf.matmul,
+                     tensordot=tf.tensordot, transpose=tf.matrix_transpose, eye=tf.eye,
+                     diag=tf.matrix_diag, diag_part=tf.matrix_diag_part,
+                     set_diag=tf.matrix_set_diag, tensor_diag=tf.diag,
+                     tensor_diag_part=tf.diag_part, trace=tf.trace)
 
 
 def _set_verbosity(level) -> None:
