@@ -314,29 +314,25 @@ class variable_scope:
             scope_name = self._name_or_scope.name.split("/")[-1]
         else:
             scope_name = self._name_or_scope or self._default_name
-        name_scope = self._enter_name_scope(graph, scope_name)
+        opened = self._enter_name_scope(graph, scope_name)
         old = _current(graph)
         self._old = old
-        if isinstance(self._name_or_scope, VariableScope):
+        reentering = isinstance(self._name_or_scope, VariableScope)
+        if reentering:  # the given scope's name, settings and original name scope
             base = self._name_or_scope
-            new_name = base.name
-            scope = VariableScope(self._reuse or base.reuse, new_name, base.initializer,
-                                  base.regularizer, base.caching_device, base.partitioner,
-                                  base.custom_getter, base.original_name_scope, base.dtype,
-                                  base.use_resource, base.constraint)
-            self._count(graph, new_name)
-            self._saved_counts = dict(graph._var_scope_counts)
-        else:
+            new_name, original_name_scope = base.name, base.original_name_scope
+        else:  # a child of the current scope, inheriting its settings
+            base, original_name_scope = old, opened
             relative = self._name_or_scope
             if relative is None:
                 relative = _unique_scope_name(graph, self._default_name)
             new_name = f"{old.name}/{relative}" if old.name else relative
-            scope = VariableScope(self._reuse or old.reuse, new_name, old.initializer,
-                                  old.regularizer, old.caching_device, old.partitioner,
-                                  old.custom_getter, name_scope, old.dtype, old.use_resource,
-                                  old.constraint)
-            self._count(graph, new_name)
-            self._saved_counts = None
+        scope = VariableScope(self._reuse or base.reuse, new_name, base.initializer,
+                              base.regularizer, base.caching_device, base.partitioner,
+                              base.custom_getter, original_name_scope, base.dtype,
+                              base.use_resource, base.constraint)
+        self._count(graph, new_name)
+        self._saved_counts = dict(graph._var_scope_counts) if reentering else None
         self._apply_overrides(scope)
         self._new_name = new_name
         graph._state().var_scope = scope
