@@ -14,14 +14,18 @@ def _decay_inputs(learning_rate, global_step, what):
     return learning_rate, learning_rate.dtype, math_ops.cast(global_step, learning_rate.dtype)
 
 
+def _progress(step, decay_steps, dtype, staircase):
+    """global_step / decay_steps, floored with staircase."""
+    p = step / math_ops.cast(decay_steps, dtype)
+    return math_ops.floor(p) if staircase else p
+
+
 def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
                       name=None):
     """learning_rate * decay_rate ^ (global_step / decay_steps), floored with staircase."""
     with name_scope(name, "ExponentialDecay", [learning_rate, global_step]) as scope:
         lr, dtype, step = _decay_inputs(learning_rate, global_step, "exponential_decay")
-        p = step / math_ops.cast(decay_steps, dtype)
-        if staircase:
-            p = math_ops.floor(p)
+        p = _progress(step, decay_steps, dtype, staircase)
         return math_ops.multiply(lr, math_ops.pow(math_ops.cast(decay_rate, dtype), p), name=scope)
 
 
@@ -30,9 +34,7 @@ def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, stair
     """learning_rate * exp(-decay_rate * global_step / decay_steps)."""
     with name_scope(name, "NaturalExpDecay", [learning_rate, global_step]) as scope:
         lr, dtype, step = _decay_inputs(learning_rate, global_step, "natural_exp_decay")
-        p = step / math_ops.cast(decay_steps, dtype)
-        if staircase:
-            p = math_ops.floor(p)
+        p = _progress(step, decay_steps, dtype, staircase)
         exponent = math_ops.exp(math_ops.negative(math_ops.cast(decay_rate, dtype)) * p)
         return math_ops.multiply(lr, exponent, name=scope)
 
@@ -42,9 +44,7 @@ def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, stai
     """learning_rate / (1 + decay_rate * global_step / decay_steps)."""
     with name_scope(name, "InverseTimeDecay", [learning_rate, global_step]) as scope:
         lr, dtype, step = _decay_inputs(learning_rate, global_step, "inverse_time_decay")
-        p = step / math_ops.cast(decay_steps, dtype)
-        if staircase:
-            p = math_ops.floor(p)
+        p = _progress(step, decay_steps, dtype, staircase)
         denom = 1 + math_ops.cast(decay_rate, dtype) * p
         return math_ops.truediv(lr, denom, name=scope)
 
