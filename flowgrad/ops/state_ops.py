@@ -52,9 +52,10 @@ class _Assignment(NotDifferentiable):
         return Spec(ref.shape if attrs.get("validate_shape", True) else value.shape, ref.dtype)
 
 
-def variable_of(op):
-    """The VariableV2 op an assignment-like op updates (through Identity reads)."""
-    var = op.inputs[0].op
+def variable_of(op, index=0):
+    """The VariableV2 op behind ref input `index` of an assignment-like op (through Identity
+    reads): the variable it updates."""
+    var = op.inputs[index].op
     while var.type != "VariableV2" and var.inputs:
         var = var.inputs[0].op
     return var

@@ -9,15 +9,7 @@ from __future__ import annotations
 
 from flowgrad.errors import FailedPreconditionError, InvalidArgumentError
 from flowgrad.framework.registry import NotDifferentiable, Spec, register_op
-from flowgrad.ops.state_ops import uninitialized_message
-
-
-def _variable_op(tensor):
-    """The VariableV2 op behind a ref input (through Identity reads)."""
-    op = tensor.op
-    while op.type != "VariableV2" and op.inputs:
-        op = op.inputs[0].op
-    return op
+from flowgrad.ops.state_ops import uninitialized_message, variable_of
 
 
 class _ApplyOp(NotDifferentiable):
@@ -54,7 +46,7 @@ class _ApplyOp(NotDifferentiable):
 
     def _compile_with(self, op, ctx, update):
         store, xp = ctx.variables, ctx.xp
-        variables = [_variable_op(t) for t in op.inputs[:self.refs]]
+        variables = [variable_of(op, i) for i in range(self.refs)]
         names = [v.name for v in variables]
         attrs = {k: v for k, v in op.attrs.items() if k != "use_locking"}
         grad_at = self.grad_index % len(op.inputs) - self.refs
