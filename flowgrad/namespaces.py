@@ -28,7 +28,8 @@ def math_namespace(tf) -> types.ModuleType:
              "reduce_prod", "reduce_sum", "round", "rsqrt", "scalar_mul", "sigmoid", "sign",
              "sin", "sqrt", "square", "squared_difference", "subtract", "tanh", "truediv"]
     members = {n: getattr(tf, n) for n in names}
-    members.update(softplus=tf.nn.softplus, mod=tf.floormod)
+    members.update(softplus=tf.nn.softplus, mod=tf.floormod, top_k=tf.nn.top_k,
+                   in_top_k=tf.nn.in_top_k)
     return namespace("math", "tf.math: elementwise math and reductions.", **members)
 
 

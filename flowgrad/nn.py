@@ -1,5 +1,5 @@
-"""tf.nn: activations, softmax, bias_add, dropout, moments and the cross-entropies with logits.
-Re-exports only."""
+"""tf.nn: activations, softmax, bias_add, dropout, moments, top_k/in_top_k and the
+cross-entropies with logits. Re-exports only."""
 
 from flowgrad.ops.loss_ops import (
     sigmoid_cross_entropy_with_logits,
@@ -26,12 +26,14 @@ from flowgrad.ops.nn_ops import (
     softsign,
     xw_plus_b,
 )
+from flowgrad.ops.sort_ops import in_top_k, top_k
 
 __all__ = [
-    "bias_add", "dropout", "elu", "l2_loss", "l2_normalize", "leaky_relu", "log_softmax",
-    "moments", "relu", "relu6", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits",
-    "softmax", "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2",
-    "softplus", "softsign", "sparse_softmax_cross_entropy_with_logits", "tanh",
+    "bias_add", "dropout", "elu", "in_top_k", "l2_loss", "l2_normalize", "leaky_relu",
+    "log_softmax", "moments", "relu", "relu6", "selu", "sigmoid",
+    "sigmoid_cross_entropy_with_logits", "softmax", "softmax_cross_entropy_with_logits",
+    "softmax_cross_entropy_with_logits_v2", "softplus", "softsign",
+    "sparse_softmax_cross_entropy_with_logits", "tanh", "top_k",
     "weighted_cross_entropy_with_logits", "xw_plus_b",
 ]
 

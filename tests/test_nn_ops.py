@@ -337,3 +337,25 @@ def test_dropout_argument_errors():
         tf.nn.dropout(x)
     with pytest.raises(ValueError, match="x has to be a floating point tensor"):
         tf.nn.dropout(tf.ones([3], tf.int32), 0.5)
+
+
+def test_in_top_k_evaluation_as_in_the_mnist_tutorial():
+    logits = tf.placeholder(tf.float32, [None, 3], name="logits")
+    labels = tf.placeholder(tf.int32, [None], name="labels")
+    correct = tf.nn.in_top_k(logits, labels, 1)
+    assert correct.op.type == "InTopKV2" and correct.name == "InTopKV2:0"
+    assert correct.dtype is tf.bool and correct.shape.as_list() == [None]
+    count = tf.reduce_sum(tf.cast(correct, tf.int32))
+    feed = {logits: [[0.1, 0.8, 0.1], [0.5, 0.5, 0.0], [0.2, 0.3, 0.5]], labels: [1, 1, 0]}
+    assert run(count, feed) == 2  # a tie counts for the target
+
+
+def test_top_k_returns_values_and_indices_largest_first():
+    values, indices = result = tf.nn.top_k(tf.constant([[1.0, 3.0, 3.0, 2.0]]), k=3)
+    assert result.values is values and type(result).__name__ == "TopKV2"
+    assert values.name == "TopKV2:0" and indices.name == "TopKV2:1" and indices.dtype is tf.int32
+    got_values, got_indices = run([values, indices])
+    np.testing.assert_array_equal(got_values, [[3.0, 3.0, 2.0]])
+    np.testing.assert_array_equal(got_indices, [[1, 2, 3]])
+    with pytest.raises(ValueError, match="input must have at least k=5 columns"):
+        tf.nn.top_k(tf.ones([2, 4]), 5)
