@@ -52,7 +52,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 gy = convert_to_tensor(gy, dtype=y.dtype)
             grads.setdefault(y, []).append(gy)
         for op in sorted(between, key=lambda o: o._id, reverse=True):
-            out_grads = [_aggregate(grads.get(t)) for t in op.outputs]
+            out_grads = [_aggregate(grads, t) for t in op.outputs]
             if all(g is None for g in out_grads) or any(t in stops for t in op.outputs):
                 continue
             if not op.opdef.differentiable:
@@ -72,23 +72,22 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                         grads.setdefault(x, []).append(sum_to_shape(g, x, broadcasts))
         results = []
         for x in xs:
-            total = grads.get(x)
-            if total and len(total) > 1:
-                with name_scope(f"{x.op.name}_grad"):
-                    total = [_aggregate(total)]
-            g = total[0] if total else None
+            g = _aggregate(grads, x)
             if g is None and unconnected_gradients == "zero":
                 g = array_ops.zeros_like(x)
             results.append(g)
         return results
 
 
-def _aggregate(grad_list):
+def _aggregate(grads, t):
+    """The sum of the gradients `t` received, made once (AddN in the gradients scope, as TF1's
+    _AggregatedGrads does outside any `<op>_grad` scope)."""
+    grad_list = grads.get(t)
     if not grad_list:
         return None
-    if len(grad_list) == 1:
-        return grad_list[0]
-    return math_ops.add_n(grad_list)
+    if len(grad_list) > 1:
+        grads[t] = [math_ops.add_n(grad_list)]
+    return grads[t][0]
 
 
 def _ops_between(ys, xs, stops):

@@ -26,12 +26,25 @@ def test_gradient_ops_sit_in_a_uniquified_gradients_scope_inside_the_current_one
     assert any(n.startswith("optim/gradients/optim/Sum_grad/") for n in names)
 
 
-def test_fan_in_is_summed_with_add_n():
+def test_fan_in_is_summed_with_add_n_in_the_gradients_scope():
+    # TF1 aggregates in _AggregatedGrads, outside any '<op>_grad' scope: gradients/AddN
     x = tf.placeholder(tf.float64, (3,), name="x")
     (g,) = tf.gradients(tf.reduce_sum(tf.exp(x) * x), x)
-    assert g.op.type == "AddN" and g.op.name.startswith("gradients/")
+    assert (g.op.type, g.op.name) == ("AddN", "gradients/AddN")
     x_np = np.array([0.5, 1.0, 2.0])
     np.testing.assert_allclose(run(g, {x: x_np}), np.exp(x_np) * (1 + x_np))
+
+
+def test_an_x_inside_the_graph_is_summed_once():
+    p = tf.placeholder(tf.float64, (2,), name="p")
+    e = tf.exp(p, name="e")
+    gp, ge = tf.gradients(tf.reduce_sum(e * e), [p, e])
+    sums = [op.name for op in tf.get_default_graph().get_operations() if op.type == "AddN"]
+    assert sums == ["gradients/AddN"] and ge.op.name == "gradients/AddN"
+    p_np = np.array([0.0, 1.0])
+    got_p, got_e = run([gp, ge], {p: p_np})
+    np.testing.assert_allclose(got_e, 2 * np.exp(p_np))
+    np.testing.assert_allclose(got_p, 2 * np.exp(2 * p_np))
 
 
 def test_a_list_of_ys_is_summed_and_the_result_aligns_with_xs():
