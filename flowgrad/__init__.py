@@ -18,7 +18,7 @@ from flowgrad import (
     train,
 )
 from flowgrad import namespaces as _namespaces
-from flowgrad.autodiff import gradients, hessians
+from flowgrad.autodiff import AggregationMethod, gradients, hessians
 from flowgrad.dtypes import (
     DType,
     as_dtype,
@@ -143,6 +143,8 @@ from flowgrad.ops.math_ops import (
     greater_equal,
     invert_permutation,
     is_finite,
+    is_inf,
+    is_nan,
     less,
     less_equal,
     log,

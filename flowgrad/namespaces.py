@@ -21,8 +21,9 @@ def math_namespace(tf) -> types.ModuleType:
     """tf.math: elementwise math and reductions (TF 1.13+ spellings)."""
     names = ["abs", "add", "add_n", "argmax", "argmin", "ceil", "cos", "count_nonzero", "cumprod",
              "cumsum", "divide", "equal", "exp", "floor", "floordiv", "floormod", "greater",
-             "greater_equal", "is_finite", "less", "less_equal", "log", "log1p", "log_sigmoid",
-             "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum",
+             "greater_equal", "is_finite", "is_inf", "is_nan", "less", "less_equal", "log",
+             "log1p", "log_sigmoid", "logical_and", "logical_not", "logical_or", "logical_xor",
+             "maximum", "minimum",
              "multiply", "negative", "not_equal", "pow", "reciprocal", "reduce_all",
              "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min",
              "reduce_prod", "reduce_sum", "round", "rsqrt", "scalar_mul", "sigmoid", "sign",

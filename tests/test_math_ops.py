@@ -473,3 +473,15 @@ def test_integer_division_by_zero_raises_as_tf1():
             with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
                 sess.run(op, {y: [2, 0]})
         assert sess.run(x // y, {y: [2, 3]}).tolist() == [3, 2]
+
+
+def test_is_nan_and_is_inf():
+    x = tf.constant([np.nan, np.inf, -np.inf, 1.0])
+    nan, inf = tf.is_nan(x), tf.math.is_inf(x)
+    assert nan.name == "IsNan:0" and inf.op.type == "IsInf" and nan.dtype is tf.bool
+    with tf.Session() as sess:
+        got_nan, got_inf = sess.run([nan, inf])
+    np.testing.assert_array_equal(got_nan, [True, False, False, False])
+    np.testing.assert_array_equal(got_inf, [False, True, True, False])
+    with pytest.raises(TypeError, match="a float dtype is required"):
+        tf.is_nan(tf.constant([1, 2]))

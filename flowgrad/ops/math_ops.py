@@ -1003,21 +1003,38 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reductio
         return add(result, my_max, name=scope)
 
 
-@register_op
-class IsFinite(NotDifferentiable):
-    """True where x is neither inf nor NaN."""
+def _float_test(type_name, kernel_name, doc):
+    """Registers an elementwise test of a float tensor with a bool result (IsFinite, ...)."""
 
     def infer(self, x):
         require(x.dtype, "float", "x")
         return Spec(x.shape, dtypes.bool)
 
     def forward(self, xp, x):
-        return xp.isfinite(x)
+        return getattr(xp, kernel_name)(x)
+
+    attrs = {"infer": infer, "forward": forward, "__doc__": doc}
+    return register_op(type(type_name, (NotDifferentiable,), attrs))
+
+
+IsFinite = _float_test("IsFinite", "isfinite", "True where x is neither inf nor NaN.")
+IsNan = _float_test("IsNan", "isnan", "True where x is NaN.")
+IsInf = _float_test("IsInf", "isinf", "True where x is +inf or -inf.")
 
 
 def is_finite(x, name=None):
     """Elementwise: neither inf nor NaN."""
     return IsFinite.apply(x, name=name)
+
+
+def is_nan(x, name=None):
+    """Elementwise: x is NaN."""
+    return IsNan.apply(x, name=name)
+
+
+def is_inf(x, name=None):
+    """Elementwise: x is +inf or -inf."""
+    return IsInf.apply(x, name=name)
 
 
 @register_op

@@ -457,6 +457,10 @@ RECORDS = [
            domain=(-4.0, 4.0), grad=0),
     OpInfo("is_finite", math_ops.is_finite, np.isfinite, types=("IsFinite",),
            samples=is_finite_samples, grad=0),
+    OpInfo("is_nan", math_ops.is_nan, np.isnan, types=("IsNan",), samples=is_finite_samples,
+           grad=0),
+    OpInfo("is_inf", math_ops.is_inf, np.isinf, types=("IsInf",), samples=is_finite_samples,
+           grad=0),
     # casts, selection, n-ary
     OpInfo("cast_to_float32", lambda x: math_ops.cast(x, tf.float32),
            lambda x: x.astype(np.float32), types=("Cast",), samples=cast_samples,
