@@ -18,7 +18,7 @@ from flowgrad import (
     train,
 )
 from flowgrad import namespaces as _namespaces
-from flowgrad.autodiff import gradients, hessians
+from flowgrad.autodiff import AggregationMethod, gradients, hessians
 from flowgrad.dtypes import (
     DType,
     as_dtype,

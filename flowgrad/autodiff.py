@@ -7,6 +7,15 @@ from flowgrad.framework.registry import convert_to_tensor
 from flowgrad.ops import array_ops, math_ops
 
 
+class AggregationMethod:
+    """TF1's ways to sum gradient contributions; flowgrad always sums with one AddN."""
+
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
 def _as_tensor(x) -> Tensor:
     variable_tensor = getattr(x, "_variable", None)
     return variable_tensor if variable_tensor is not None else convert_to_tensor(x)

@@ -154,3 +154,22 @@ def test_a_non_float_y_and_an_x_of_another_graph_are_named():
         stranger = tf.placeholder(tf.float32, (3,), name="stranger")
     with pytest.raises(ValueError, match=r"x 'stranger:0' is from another graph than y 'Sum:0'"):
         tf.gradients(tf.reduce_sum(x), stranger)
+
+
+def test_aggregation_methods_of_tf1_are_accepted():
+    x = tf.placeholder(tf.float64, (2,), name="x")
+    y = tf.reduce_sum(tf.exp(x) * x)
+    methods = [tf.AggregationMethod.ADD_N, tf.AggregationMethod.DEFAULT,
+               tf.AggregationMethod.EXPERIMENTAL_TREE,
+               tf.AggregationMethod.EXPERIMENTAL_ACCUMULATE_N]
+    grads = [tf.gradients(y, x, aggregation_method=m)[0] for m in methods]
+    w = tf.Variable([1.0, 2.0], dtype=tf.float64, name="w")
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(
+        tf.reduce_sum(w * w), aggregation_method=tf.AggregationMethod.EXPERIMENTAL_TREE)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        values = sess.run(grads, {x: [0.0, 1.0]})
+        sess.run(train)
+        np.testing.assert_allclose(sess.run(w), [0.8, 1.6])
+    for value in values:
+        np.testing.assert_allclose(value, [1.0, 2 * np.e])
