@@ -220,6 +220,25 @@ def test_var_list_dict_renames_and_list_restores_subset(tmp_path):
         assert sess.run([b2, other]) == [3, 9.0]
 
 
+def test_checkpoint_reader_lists_and_reads_variables(tmp_path):
+    a = tf.Variable([1.0, 2.0], name="a")
+    step = tf.Variable(7, name="global_step", trainable=False)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        prefix = tf.train.Saver().save(sess, str(tmp_path / "model.ckpt"), global_step=step)
+    reader = tf.train.NewCheckpointReader(prefix)
+    assert reader.get_variable_to_shape_map() == {"a": [2], "global_step": []}
+    assert reader.get_variable_to_dtype_map() == {"a": tf.float32, "global_step": tf.int32}
+    assert reader.has_tensor("a") and not reader.has_tensor("b")
+    np.testing.assert_array_equal(reader.get_tensor("a"), [1.0, 2.0])
+    assert reader.debug_string() == b"a (float32) [2]\nglobal_step (int32) []\n"
+    assert tf.train.load_checkpoint(str(tmp_path)).get_tensor("global_step") == 7
+    with pytest.raises(tf.errors.NotFoundError, match="Key b not found in checkpoint"):
+        reader.get_tensor("b")
+    with pytest.raises(tf.errors.NotFoundError):
+        tf.train.NewCheckpointReader(str(tmp_path / "nothing"))
+
+
 def test_saver_ops_are_named_as_tf1(tmp_path):
     tf.Variable(1.0, name="w")
     tf.Variable(2.0, name="b")

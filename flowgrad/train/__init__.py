@@ -5,10 +5,13 @@ from flowgrad.summary.writer import FileWriter as FileWriter  # tf.train.FileWri
 from flowgrad.train.adagrad import AdagradOptimizer
 from flowgrad.train.adam import AdamOptimizer
 from flowgrad.train.checkpoint_management import (
+    CheckpointReader,
+    NewCheckpointReader,
     checkpoint_exists,
     get_checkpoint_state,
     latest_checkpoint,
     list_variables,
+    load_checkpoint,
     load_variable,
 )
 from flowgrad.train.gradient_descent import GradientDescentOptimizer

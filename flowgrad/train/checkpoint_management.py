@@ -14,7 +14,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
-from flowgrad import errors
+from flowgrad import dtypes, errors
 from flowgrad.train import checkpoint_format
 
 _HEAD_LINE = b"# flowgrad checkpoint state; its last line is the SHA-256 of the lines above\n"
@@ -215,6 +215,48 @@ def load_variable(ckpt_dir_or_file, name):
     if name not in entries:
         raise errors.NotFoundError(None, None, f"Key {name} not found in checkpoint {prefix}")
     return checkpoint_format.to_array(*entries[name]).copy()
+
+
+class CheckpointReader:
+    """The variables of one checkpoint, by name (TF1's tf.train.NewCheckpointReader)."""
+
+    def __init__(self, prefix: str):
+        self._prefix = os.fspath(prefix)
+        self._entries = checkpoint_format.read(checkpoint_format.data_path(self._prefix))
+
+    def get_variable_to_shape_map(self) -> dict:
+        """{name: shape as a list of ints}."""
+        return {name: list(shape) for name, (_, shape, _) in self._entries.items()}
+
+    def get_variable_to_dtype_map(self) -> dict:
+        """{name: DType}."""
+        return {name: dtypes.as_dtype(dtype) for name, (dtype, _, _) in self._entries.items()}
+
+    def has_tensor(self, name: str) -> bool:
+        """True if the checkpoint holds a variable called `name`."""
+        return name in self._entries
+
+    def get_tensor(self, name: str):
+        """The value of variable `name` as a new NumPy array."""
+        if name not in self._entries:
+            raise errors.NotFoundError(
+                None, None, f"Key {name} not found in checkpoint {self._prefix}")
+        return checkpoint_format.to_array(*self._entries[name]).copy()
+
+    def debug_string(self) -> bytes:
+        """One line per variable: `name (dtype) [shape]`, sorted by name."""
+        shapes, types = self.get_variable_to_shape_map(), self.get_variable_to_dtype_map()
+        return "".join(f"{n} ({types[n].name}) {shapes[n]}\n" for n in sorted(shapes)).encode()
+
+
+def NewCheckpointReader(filepattern) -> CheckpointReader:
+    """A CheckpointReader on the checkpoint with prefix `filepattern`."""
+    return CheckpointReader(filepattern)
+
+
+def load_checkpoint(ckpt_dir_or_file) -> CheckpointReader:
+    """A CheckpointReader on a checkpoint, or on a folder's latest one."""
+    return CheckpointReader(_resolve(ckpt_dir_or_file))
 
 
 def _resolve(ckpt_dir_or_file) -> str:
