@@ -456,3 +456,24 @@ def test_import_flowgrad_does_not_import_tensorboard():
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'tensorboard'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_summary_iterator_reads_back_the_events(tmp_path):
+    loss = tf.placeholder(tf.float32, [], name="value")
+    summary = tf.summary.scalar("loss", loss)
+    writer = tf.summary.FileWriter(str(tmp_path))
+    with tf.Session() as sess:
+        for step in range(3):
+            writer.add_summary(sess.run(summary, {loss: step / 2}), step)
+    writer.close()
+    (path,) = glob.glob(str(tmp_path / "events.out.tfevents.*"))
+    events = list(tf.train.summary_iterator(path))
+    assert events[0].file_version == "brain.Event:2"
+    values = [(e.step, v.tag, v.simple_value) for e in events for v in e.summary.value]
+    assert values == [(0, "loss", 0.0), (1, "loss", 0.5), (2, "loss", 1.0)]
+    data = pathlib.Path(path).read_bytes()
+    pathlib.Path(path).write_bytes(data[:-3])
+    with pytest.raises(tf.errors.DataLossError, match="truncated or corrupted record"):
+        list(tf.train.summary_iterator(path))
+    with pytest.raises(tf.errors.NotFoundError):
+        next(tf.train.summary_iterator(str(tmp_path / "missing")))

@@ -19,7 +19,7 @@ import time
 import warnings
 from typing import Self
 
-from flowgrad.errors import FlowgradWarning
+from flowgrad.errors import DataLossError, FlowgradWarning, NotFoundError
 
 _open_writers: set = set()
 _file_counter = itertools.count()
@@ -41,6 +41,31 @@ def frame(data: bytes) -> bytes:
     header = struct.pack("<Q", len(data))
     return (header + struct.pack("<I", masked_crc32c(header)) + data
             + struct.pack("<I", masked_crc32c(data)))
+
+
+def summary_iterator(path):
+    """The Event protos of an event file, in order (tf.train.summary_iterator); a record whose
+    length or checksum is wrong raises DataLossError."""
+    from flowgrad.summary import proto
+
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except FileNotFoundError:
+        raise NotFoundError(None, None, f"{path}; No such file or directory") from None
+    offset = 0
+    while offset < len(data):
+        header = data[offset:offset + 12]
+        length = struct.unpack("<Q", header[:8])[0] if len(header) == 12 else 0
+        body = data[offset + 12:offset + 12 + length]
+        footer = data[offset + 12 + length:offset + 16 + length]
+        if (len(header) < 12 or len(footer) < 4
+                or header[8:] != struct.pack("<I", masked_crc32c(header[:8]))
+                or footer != struct.pack("<I", masked_crc32c(body))):
+            raise DataLossError(None, None, f"truncated or corrupted record at byte {offset} "
+                                            f"of {path}")
+        yield proto.Event.FromString(body)
+        offset += 16 + length
 
 
 def _should_write(all_ranks: bool) -> bool:

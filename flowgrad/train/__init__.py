@@ -2,6 +2,7 @@
 re-exports."""
 
 from flowgrad.summary.writer import FileWriter as FileWriter  # tf.train.FileWriter (TF1 alias)
+from flowgrad.summary.writer import summary_iterator
 from flowgrad.train.adagrad import AdagradOptimizer
 from flowgrad.train.adam import AdamOptimizer
 from flowgrad.train.checkpoint_management import (
