@@ -275,6 +275,17 @@ def test_cast_and_its_gradient():
     assert tf.gradients(tf.cast(as_int, tf.float32), x) == [None]
 
 
+def test_cast_between_strings_and_numbers_is_refused_at_run_time_as_in_tf1():
+    text = tf.cast(tf.constant("1.5"), tf.float32)  # builds, as in TF1
+    number = tf.cast(tf.constant([1.5]), tf.string)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.UnimplementedError, match="Cast string to float32 is not "
+                                                               "supported.*Cast 'Cast'"):
+            sess.run(text)
+        with pytest.raises(tf.errors.UnimplementedError, match="Cast float32 to string"):
+            sess.run(number)
+
+
 def test_add_n():
     x = tf.constant([1.0, 2.0])
     assert tf.add_n([x]) is x

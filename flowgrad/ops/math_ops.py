@@ -9,7 +9,7 @@ import math
 
 from flowgrad import dtypes
 from flowgrad.backend.compat import reducer
-from flowgrad.errors import DTypeError
+from flowgrad.errors import DTypeError, UnimplementedError
 from flowgrad.framework import values
 from flowgrad.framework.graph import Tensor, name_scope
 from flowgrad.framework.registry import (
@@ -506,6 +506,17 @@ class Cast(OpDef):
 
     def infer(self, x, *, DstT):
         return Spec(x.shape, DstT)
+
+    def compile(self, op, ctx):
+        source, target = op.inputs[0].dtype, op.attrs["DstT"]
+        if (source == dtypes.string) == (target == dtypes.string):
+            return functools.partial(self.forward, ctx.xp, DstT=target)
+
+        def refuse(x):  # TF1 builds it, then refuses to run it
+            raise UnimplementedError(None, op, f"Cast {source.name} to {target.name} is not "
+                                               f"supported ({op.describe()})")
+
+        return refuse
 
     def forward(self, xp, x, *, DstT):
         return x.astype(DstT.as_numpy_dtype)
