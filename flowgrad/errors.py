@@ -31,8 +31,10 @@ DeadlineExceededError = _subclass("DeadlineExceededError", 4, "A deadline passed
 NotFoundError = _subclass("NotFoundError", 5, "A file or entity was not found.")
 AlreadyExistsError = _subclass("AlreadyExistsError", 6, "An entity already exists.")
 PermissionDeniedError = _subclass("PermissionDeniedError", 7, "Permission denied.")
-ResourceExhaustedError = _subclass("ResourceExhaustedError", 8, "Out of memory or another resource.")
-FailedPreconditionError = _subclass("FailedPreconditionError", 9, "The state is not ready (e.g. uninitialized).")
+ResourceExhaustedError = _subclass("ResourceExhaustedError", 8,
+                                   "Out of memory or another resource.")
+FailedPreconditionError = _subclass("FailedPreconditionError", 9,
+                                    "The state is not ready (e.g. uninitialized).")
 AbortedError = _subclass("AbortedError", 10, "The operation was aborted.")
 OutOfRangeError = _subclass("OutOfRangeError", 11, "Iteration past the end.")
 UnimplementedError = _subclass("UnimplementedError", 12, "The operation is not implemented.")

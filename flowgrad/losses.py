@@ -193,7 +193,8 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
         raise ValueError("multi_class_labels must not be None.")
     if logits is None:
         raise ValueError("logits must not be None.")
-    with name_scope(scope, "sigmoid_cross_entropy_loss", [logits, multi_class_labels]) as loss_scope:
+    with name_scope(scope, "sigmoid_cross_entropy_loss",
+                    [logits, multi_class_labels]) as loss_scope:
         logits = convert_to_tensor(logits)
         labels = loss_ops._labels_like(multi_class_labels, logits)
         logits.shape.assert_is_compatible_with(labels.shape)

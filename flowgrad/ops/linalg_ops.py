@@ -178,7 +178,8 @@ def tensordot(a, b, axes, name=None):
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     """Transposes the last two dimensions of `a` (rank >= 2)."""
     a = convert_to_tensor(a)
-    with name_scope(name, "matrix_transpose", [a]) as scope, located("matrix_transpose", [a], scope):
+    with (name_scope(name, "matrix_transpose", [a]) as scope,
+          located("matrix_transpose", [a], scope)):
         rank = a.shape.ndims
         if rank is None or rank < 2:
             raise ValueError(f"a needs a known rank >= 2, got shape {a.shape}")

@@ -171,7 +171,8 @@ class Optimizer:
         if var.op not in slots:
             # slots sit beside their variable, whatever name scope the optimizer runs in
             with var.graph.name_scope(""):
-                slots[var.op] = Variable(make_value, trainable=False, name=f"{var.op.name}/{op_name}")
+                slots[var.op] = Variable(make_value, trainable=False,
+                                         name=f"{var.op.name}/{op_name}")
         return slots[var.op]
 
     def _zeros_slot(self, var, slot_name, op_name):

@@ -142,7 +142,8 @@ class ApplyAdagrad(_ApplyOp):
 
 @register_op
 class ApplyRMSProp(_ApplyOp):
-    """ms += (grad² - ms)(1 - rho); mom = mom * momentum + lr * grad / sqrt(ms + eps); var -= mom."""
+    """ms += (grad² - ms)(1 - rho); mom = mom * momentum + lr * grad / sqrt(ms + eps);
+    var -= mom."""
 
     refs = 3
 

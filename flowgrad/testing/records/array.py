@@ -24,9 +24,10 @@ def _samples(cases):
     def make(rng, dtype, info):
         out = []
         for args, kwargs in cases:
-            arrays = tuple(_u(rng, a, dtype, *info.domain) if isinstance(a, tuple) else np.asarray(a)
-                           for a in args)
-            out.append(Sample(arrays, dict(kwargs), note=f"{[np.shape(a) for a in arrays]} {kwargs}"))
+            arrays = tuple(_u(rng, a, dtype, *info.domain) if isinstance(a, tuple)
+                           else np.asarray(a) for a in args)
+            note = f"{[np.shape(a) for a in arrays]} {kwargs}"
+            out.append(Sample(arrays, dict(kwargs), note=note))
         return out
 
     return make
@@ -68,7 +69,8 @@ GETITEM = [
     ((3, 4), 0), ((3, 4), -1), ((3, 4), (slice(1, None),)), ((5,), slice(None, None, -1)),
     ((3, 4), (slice(None, None, -2), 1)), ((2, 3, 4), (Ellipsis, 0)), ((2, 3), (None, Ellipsis)),
     ((2, 3, 4), (slice(1, 3), None, slice(None), -2)), ((3, 4), (1, 2)), ((5,), slice(5, 10)),
-    ((2, 3, 4), (Ellipsis, None, slice(-2, None))), ((), ()), ((), None), ((0, 3), (slice(None), 1)),
+    ((2, 3, 4), (Ellipsis, None, slice(-2, None))), ((), ()), ((), None),
+    ((0, 3), (slice(None), 1)),
     ((6,), slice(-100, 100, 4)), ((6,), slice(4, -7, -2)), ((3, 4), [1, 2]),
     ((2, 3, 4), (0, Ellipsis, slice(None, None, -1))),
 ]
@@ -206,14 +208,16 @@ def _scan_ref(reduce):
         out = np.empty_like(y)
         n = y.shape[0]
         for i in range(n):
-            js = [j for j in range(n) if (j > i if reverse else j < i) or (j == i and not exclusive)]
+            js = [j for j in range(n)
+                  if (j > i if reverse else j < i) or (j == i and not exclusive)]
             out[i] = reduce(y[js], axis=0) if js else reduce(y[:0], axis=0)
         return np.moveaxis(out, 0, axis)
 
     return ref
 
 
-SCANS = [((5,), {}), ((2, 3), {"axis": 1, "exclusive": True}), ((2, 3), {"axis": -1, "reverse": True}),
+SCANS = [((5,), {}), ((2, 3), {"axis": 1, "exclusive": True}),
+         ((2, 3), {"axis": -1, "reverse": True}),
          ((3, 4), {"axis": 0, "exclusive": True, "reverse": True}), ((0, 3), {"axis": 0}),
          ((2, 1, 3), {"axis": 2, "exclusive": True})]
 
