@@ -322,6 +322,15 @@ def test_tile_pad_reverse_names():
         tf.tile(x, [1, 2, 3])
 
 
+def test_tile_refuses_multiples_of_another_length_than_a_runtime_rank():
+    x = tf.placeholder(tf.float32, None, name="x")  # unknown rank: only the run can check
+    y = tf.tile(x, [2, 1])
+    with pytest.raises(InvalidArgumentError, match=r"Tile 'Tile'.*vector of length 3 but got "
+                                                   r"length 2 \(input shape \(2, 2, 3\)\)"):
+        run(y, {x: np.ones((2, 2, 3))})
+    assert run(y, {x: np.ones((2, 3))}).shape == (4, 3)
+
+
 def test_tile_gradient_with_unknown_dims_sums_the_copies():
     x = tf.placeholder(tf.float32, [None, 2])
     (g,) = tf.gradients(tf.reduce_sum(tf.tile(x, [3, 2])), x)

@@ -760,6 +760,9 @@ class Tile(OpDef):
         return Spec([None if d is None else d * int(k) for d, k in zip(dims, m)], x.dtype)
 
     def forward(self, xp, x, multiples):
+        if len(multiples) != x.ndim:  # np.tile would pad the shorter of the two with ones
+            raise ValueError(f"Expected multiples argument to be a vector of length {x.ndim} "
+                             f"but got length {len(multiples)} (input shape {x.shape})")
         return xp.tile(x, tuple(int(m) for m in multiples))
 
     def gradient(self, op, grad):
