@@ -44,6 +44,10 @@ NN_FEATURES = {
     "fused_batch_norm": "batch normalization; normalize the inputs in NumPy",
 }
 
+_META_GRAPH = ("MetaGraph files (.meta); build the model again in Python, then restore its "
+               "variables with tf.train.Saver().restore(sess, tf.train.latest_checkpoint(dir))")
+TRAIN_FEATURES = dict.fromkeys(["import_meta_graph", "export_meta_graph"], _META_GRAPH)
+
 
 def missing(name: str, namespace: str = "tf", features=None):
     """The error for `<namespace>.<name>`: UnsupportedFeatureError naming the feature, or an

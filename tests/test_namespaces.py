@@ -60,3 +60,12 @@ def test_tf_nn_names_of_later_chapters_raise_naming_the_feature():
     assert not hasattr(tf.nn, "dynamic_rnn")
     with pytest.raises(AttributeError, match="flowgrad.nn' has no attribute 'no_such_op'"):
         _ = tf.nn.no_such_op
+
+
+def test_meta_graph_functions_raise_naming_the_feature():
+    with pytest.raises(tf.errors.UnsupportedFeatureError, match="tf.train.import_meta_graph .*"
+                                                                "Saver\\(\\).restore"):
+        tf.train.import_meta_graph("model.ckpt.meta")
+    assert not hasattr(tf.train, "export_meta_graph")
+    with pytest.raises(AttributeError, match="flowgrad.train' has no attribute 'no_such_name'"):
+        _ = tf.train.no_such_name

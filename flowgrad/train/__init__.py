@@ -34,3 +34,10 @@ from flowgrad.train.training_util import (
     get_or_create_global_step,
     global_step,
 )
+
+
+def __getattr__(name):
+    """TF1's MetaGraph functions raise an error naming the feature (flowgrad.unsupported)."""
+    from flowgrad.unsupported import TRAIN_FEATURES, missing
+
+    raise missing(name, "tf.train", TRAIN_FEATURES)
