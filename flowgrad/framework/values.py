@@ -106,7 +106,6 @@ def convert(value, dtype: dtypes.DType) -> np.ndarray:
                 raise ConversionError(
                     f"{describe(array)} has values in [{low}, {high}], outside "
                     f"{dtype.name}'s range [{info.min}, {info.max}]")
-        return array.astype(target)
     return array.astype(target)
 
 

@@ -85,7 +85,6 @@ def stop_gradient(input, name=None):
 class Print(OpDef):
     """Its first input, printing the others (TF1's tf.Print) each time it runs."""
 
-    type = "Print"
     kind = "io"
     forwards_input = True
 

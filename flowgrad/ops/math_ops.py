@@ -1052,8 +1052,6 @@ def is_inf(x, name=None):
 class ReducedShape(NotDifferentiable):
     """input_shape with the reduced axes set to 1 (for keep-dims reshapes)."""
 
-    type = "ReducedShape"
-
     def infer(self, input_shape, axes):
         return Spec(input_shape.shape, dtypes.int32)
 
