@@ -17,7 +17,13 @@ from flowgrad.framework.registry import (
     register_op,
 )
 from flowgrad.framework.shapes import Dimension, TensorShape, as_shape
-from flowgrad.ops.rules import constant_value, normalize_axes, require, same_dtype
+from flowgrad.ops.rules import (
+    constant_value,
+    merged_shape,
+    normalize_axes,
+    require,
+    same_dtype,
+)
 
 
 def _is_graph_value(value) -> bool:
@@ -370,11 +376,7 @@ class Pack(OpDef):
         if not xs:
             raise ValueError("stack needs at least one tensor")
         dtype = same_dtype(*xs)
-        shape = xs[0].shape
-        for x in xs[1:]:
-            if not shape.is_compatible_with(x.shape):
-                raise ValueError(f"shapes {xs[0].shape} and {x.shape} differ")
-            shape = shape.merge_with(x.shape)
+        shape = merged_shape(xs)
         if shape.ndims is None:
             return Spec(None, dtype)
         rank = shape.ndims + 1

@@ -35,6 +35,7 @@ from flowgrad.ops.rules import (
     binary,
     broadcast_shape,
     constant_value,
+    merged_shape,
     normalize_axes,
     require,
     same_dtype,
@@ -650,12 +651,7 @@ class AddN(OpDef):
         if not xs:
             raise ValueError("add_n needs at least one tensor")
         dtype = same_dtype(*xs)
-        shape = xs[0].shape
-        for x in xs[1:]:
-            if not shape.is_compatible_with(x.shape):
-                raise ValueError(f"shapes must be equal, got {[str(t.shape) for t in xs]}")
-            shape = shape.merge_with(x.shape)
-        return Spec(shape, dtype)
+        return Spec(merged_shape(xs), dtype)
 
     def forward(self, xp, *xs):
         total = xs[0] + xs[1] if len(xs) > 1 else xs[0].copy()

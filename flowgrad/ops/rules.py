@@ -44,6 +44,17 @@ def require(dtype, allowed: str, what: str = "input"):
     return dtype
 
 
+def merged_shape(xs) -> TensorShape:
+    """The one static shape all of `xs` share, each filling in the others' unknown dims;
+    ValueError naming the first two that differ."""
+    shape = xs[0].shape
+    for x in xs[1:]:
+        if not shape.is_compatible_with(x.shape):
+            raise ValueError(f"shapes {xs[0].shape} and {x.shape} differ")
+        shape = shape.merge_with(x.shape)
+    return shape
+
+
 def unary(x, allowed="numeric") -> Spec:
     """Same shape and dtype as x."""
     require(x.dtype, allowed, "x")
