@@ -1,6 +1,7 @@
 """Graph, Operation and Tensor: default graphs, lookup, collections, control dependencies,
 devices, Tensor identity and the Python operators with TF1's op names."""
 
+import pathlib
 import threading
 
 import numpy as np
@@ -50,13 +51,31 @@ def test_finalize_makes_the_graph_read_only():
     g.finalize()
     assert g.finalized
     with g.as_default():
-        with pytest.raises(RuntimeError, match="Graph is finalized and cannot be modified"):
+        with pytest.raises(RuntimeError, match="Graph is finalized and cannot be modified: an "
+                                               "op is being added at test_graph.py:\\d+, after "
+                                               "graph.finalize"):
             tf.constant(2.0)
         with pytest.raises(RuntimeError, match="finalized"):
             c + 1.0
     assert len(g.get_operations()) == 1
     with tf.Session(graph=g) as sess:  # running a finalized graph is fine
         assert sess.run(c) == 1.0
+
+
+def test_graph_def_of_graph_and_session_and_write_graph(tmp_path):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    tf.reduce_sum(x * 2.0, name="total")
+    graph_def = tf.get_default_graph().as_graph_def()
+    assert [n.name for n in graph_def.node] == ["x", "mul/y", "mul", "Const", "total"]
+    assert graph_def.node[4].op == "Sum" and list(graph_def.node[4].input) == ["mul", "Const"]
+    assert "_output_shapes" not in graph_def.node[0].attr
+    with tf.Session() as sess:
+        assert sess.graph_def == graph_def
+        text = tf.train.write_graph(sess.graph_def, str(tmp_path / "out"), "graph.pbtxt")
+        binary = tf.train.write_graph(sess.graph, str(tmp_path), "graph.pb", as_text=False)
+    assert text == str(tmp_path / "out" / "graph.pbtxt")
+    assert pathlib.Path(text).read_text().startswith('node {\n  name: "x"\n  op: "Placeholder"')
+    assert type(graph_def).FromString(pathlib.Path(binary).read_bytes()) == graph_def
 
 
 def test_get_operations_in_creation_order():

@@ -221,9 +221,9 @@ class Graph:
     def _check_not_finalized(self) -> None:
         if self._finalized:
             raise RuntimeError(
-                "Graph is finalized and cannot be modified: an op is being added inside a "
-                f"loop that runs the graph (at {format_site(user_site())}). Build every op "
-                "before the training loop."
+                f"Graph is finalized and cannot be modified: an op is being added at "
+                f"{format_site(user_site())}, after graph.finalize(). Build every op (the "
+                "initializer, savers, summaries) before finalizing and before the training loop."
             )
 
     @contextlib.contextmanager
@@ -325,6 +325,12 @@ class Graph:
 
     def _last_op_id(self) -> int:
         return len(self._operations)
+
+    def as_graph_def(self, add_shapes: bool = False):
+        """The graph as a TensorFlow GraphDef protobuf (what TensorBoard draws)."""
+        from flowgrad.summary.graph_def import as_graph_def
+
+        return as_graph_def(self, add_shapes=add_shapes)
 
     def get_operations(self) -> list[Operation]:
         """Every operation, in creation order."""

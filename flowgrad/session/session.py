@@ -146,6 +146,11 @@ class Session:
         return self._closed
 
     @property
+    def graph_def(self):
+        """The session graph as a GraphDef protobuf (TF1's sess.graph_def)."""
+        return self.graph.as_graph_def()
+
+    @property
     def sess_str(self) -> str:
         """The target string (always '')."""
         return ""

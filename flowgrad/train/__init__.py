@@ -16,6 +16,7 @@ from flowgrad.train.checkpoint_management import (
     load_variable,
 )
 from flowgrad.train.gradient_descent import GradientDescentOptimizer
+from flowgrad.train.graph_io import write_graph
 from flowgrad.train.learning_rate_decay import (
     exponential_decay,
     inverse_time_decay,
