@@ -156,12 +156,12 @@ class GrowthWatch:
 
 def _warn_growth(new, types) -> None:
     added = ", ".join(f"{t} x{n}" for t, n in types)
-    first = new[-1]  # the last op built: usually the user's own, not a converted constant
+    latest = new[-1]  # the last op built: usually the user's own, not a converted constant
     message = (
         f"The graph grew by the same ops ({added}) before each of the last {GROWTH_RUNS} "
-        f"growing runs of this Session; the latest include {first.describe()}. Ops are being "
+        f"growing runs of this Session; the latest include {latest.describe()}. Ops are being "
         "created inside the loop that runs the graph: memory grows and every run recompiles. "
         "Build every op once before the loop; call tf.get_default_graph().finalize() to make "
         "this an error, or build deliberate additions inside `with tf.allow_graph_growth():`.")
-    filename, lineno = first.site or ("<unknown>", 0)
+    filename, lineno = latest.site or ("<unknown>", 0)
     warnings.warn_explicit(message, GraphGrowthWarning, filename, lineno)
