@@ -237,9 +237,7 @@ class Maximum(OpDef):
 
     def gradient(self, op, grad):
         x, y = op.inputs
-        mask = greater_equal(x, y)
-        zeros = zeros_like(grad)
-        return [where_v2(mask, grad, zeros), where_v2(mask, zeros, grad)]
+        return _routed(grad, greater_equal(x, y))
 
 
 @register_op
@@ -256,9 +254,14 @@ class Minimum(OpDef):
 
     def gradient(self, op, grad):
         x, y = op.inputs
-        mask = less_equal(x, y)
-        zeros = zeros_like(grad)
-        return [where_v2(mask, grad, zeros), where_v2(mask, zeros, grad)]
+        return _routed(grad, less_equal(x, y))
+
+
+def _routed(grad, mask):
+    """[grad where mask, else 0; grad where not mask, else 0]: the gradients of the two inputs
+    an elementwise choice (maximum, minimum, where) took its values from."""
+    zeros = zeros_like(grad)
+    return [where_v2(mask, grad, zeros), where_v2(mask, zeros, grad)]
 
 
 @register_op
@@ -605,9 +608,7 @@ class SelectV2(OpDef):
         return xp.where(c, x, y)
 
     def gradient(self, op, grad):
-        c = op.inputs[0]
-        zeros = zeros_like(grad)
-        return [None, where_v2(c, grad, zeros), where_v2(c, zeros, grad)]
+        return [None, *_routed(grad, op.inputs[0])]
 
 
 @register_op
