@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from flowgrad.ops.variables import Variable
 from flowgrad.testing.op_info import OpInfo, Sample
+from flowgrad.train import training_ops
 
 
 def gradient_descent(var, alpha, delta):
@@ -55,9 +57,6 @@ def centered_rmsprop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad):
 
 def _builder(type_name):
     def build(*tensors, **attrs):
-        from flowgrad.ops.variables import Variable
-        from flowgrad.train import training_ops
-
         opdef = getattr(training_ops, type_name)
         variables = [Variable(t, name=f"ref{i}") for i, t in enumerate(tensors[:opdef.refs])]
         return opdef.apply(*[v._variable for v in variables], *tensors[opdef.refs:], **attrs)
