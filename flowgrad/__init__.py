@@ -220,6 +220,7 @@ from flowgrad.ops.variables import (
     local_variables,
     local_variables_initializer,
     model_variables,
+    report_uninitialized_variables,
     trainable_variables,
     variables_initializer,
 )

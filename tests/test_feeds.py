@@ -149,6 +149,8 @@ def test_refused_feeds_are_the_python_errors_tf1_raised(sess):
     (tf.uint8, [0, 255], np.array([0, 255], np.uint8)),
     (tf.int8, np.array([100], np.uint8), np.array([100], np.int8)),
     (tf.bool, [True, False], np.array([True, False])),
+    (tf.bool, [], np.zeros(0, bool)),  # an empty list fits every dtype, as in TF1
+    (tf.string, [[]], np.zeros((1, 0), object)),
 ])
 def test_accepted_feed_conversions(sess, dtype, value, expected):
     x = tf.placeholder(dtype, name="x")

@@ -256,3 +256,20 @@ def test_variable_operators_and_bool():
         sess.run(w.initializer)
         assert sess.run(w + 1.0) == 3.0 and sess.run(-w) == -2.0
         assert sess.run(tf.identity(w)) == 2.0
+
+
+def test_report_uninitialized_variables_names_those_without_a_value():
+    assert tf.Session().run(tf.report_uninitialized_variables()).tolist() == []
+    v = tf.Variable(1.0, name="v")
+    w = tf.Variable(2.0, name="w")
+    local = tf.Variable(0, name="local", collections=[tf.GraphKeys.LOCAL_VARIABLES])
+    report = tf.report_uninitialized_variables()
+    assert report.name == "report_uninitialized_variables_1/boolean_mask/GatherV2:0"
+    assert report.dtype is tf.string and report.shape.as_list() == [None]
+    with tf.Session() as sess:
+        assert sess.run(report).tolist() == ["v", "w", "local"]
+        sess.run(v.initializer)
+        assert sess.run(report).tolist() == ["w", "local"]
+        sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+        assert sess.run(report).tolist() == []
+        assert sess.run(tf.report_uninitialized_variables([w, local])).tolist() == []

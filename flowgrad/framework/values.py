@@ -64,7 +64,7 @@ def convert(value, dtype: dtypes.DType) -> np.ndarray:
     if dtype is dtypes.string:
         # np.asarray(b"...") would strip trailing NUL bytes (serialized protobufs end in them)
         array = to_array(value) if not isinstance(value, (str, bytes)) else np.array(value, object)
-        if array.dtype.kind not in "USO":
+        if array.dtype.kind not in "USO" and array.size:  # an empty list has no dtype to refuse
             raise ConversionError(f"{describe(array)} is not a string value")
         return array.astype(object)
     if isinstance(value, (str, bytes, bytearray, memoryview)):
@@ -75,6 +75,8 @@ def convert(value, dtype: dtypes.DType) -> np.ndarray:
     if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
         raise ConversionError(f"the complex value {value!r} would lose its imaginary part")
     array = to_array(value)
+    if array.size == 0 and array.dtype.kind in "biuf":  # `[]` holds no value to lose
+        return array.astype(target)
     kind, want = array.dtype.kind, target.kind
     if kind in "US":
         raise ConversionError(f"{describe(array)} of strings is not numeric")

@@ -207,3 +207,19 @@ def local_variables_initializer():
 def is_variable_initialized(variable):
     """A bool tensor: whether `variable` has a value in the running Session."""
     return state_ops.IsVariableInitialized.apply(variable._variable)
+
+
+def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
+    """A 1-D string tensor: the names of the variables (global and local by default) that
+    have no value yet in the running Session."""
+    from flowgrad.ops.gather_ops import boolean_mask
+    from flowgrad.ops.math_ops import logical_not
+
+    if var_list is None:
+        var_list = global_variables() + local_variables()
+    with name_scope(name):
+        names = array_ops.constant([v.op.name for v in var_list], dtype="string")
+        if not var_list:
+            return names
+        initialized = array_ops.stack([is_variable_initialized(v) for v in var_list])
+        return boolean_mask(names, logical_not(initialized))
