@@ -115,31 +115,27 @@ class MpiBroadcast(NotDifferentiable):
         return _collective(ctx, bcast)
 
 
-def _listed(tensors):
-    return (list(tensors), True) if isinstance(tensors, (list, tuple)) else ([tensors], False)
+def _apply_collective(opdef_cls, tensors, name, **attrs):
+    """One `opdef_cls` op over a tensor or a list of tensors; a tensor or a list to match."""
+    state.world()
+    many = isinstance(tensors, (list, tuple))
+    tensors = list(tensors) if many else [tensors]
+    if not tensors:
+        return []
+    out = opdef_cls.apply(*tensors, name=name or opdef_cls.type, **attrs)
+    out = list(out) if len(tensors) > 1 else [out]
+    return out if many else out[0]
 
 
 def allreduce(tensors, average=True, name=None):
     """The average (or sum) over every worker of a tensor or a list of tensors, in one MPI call
     per dtype; returns a tensor or a list to match."""
-    state.world()
-    tensors, many = _listed(tensors)
-    if not tensors:
-        return []
-    out = MpiAllreduce.apply(*tensors, average=bool(average), name=name or "MpiAllreduce")
-    out = list(out) if len(tensors) > 1 else [out]
-    return out if many else out[0]
+    return _apply_collective(MpiAllreduce, tensors, name, average=bool(average))
 
 
 def broadcast(tensors, root_rank=0, name=None):
     """Worker `root_rank`'s value of a tensor or a list of tensors, on every worker."""
-    state.world()
-    tensors, many = _listed(tensors)
-    if not tensors:
-        return []
-    out = MpiBroadcast.apply(*tensors, root_rank=int(root_rank), name=name or "MpiBroadcast")
-    out = list(out) if len(tensors) > 1 else [out]
-    return out if many else out[0]
+    return _apply_collective(MpiBroadcast, tensors, name, root_rank=int(root_rank))
 
 
 def broadcast_variables(variables, root_rank=0, name=None):
