@@ -102,6 +102,15 @@ def test_assign_checks_shape_and_dtype_at_build_time():
         w.assign([1.5j, 2.0])
 
 
+def test_a_lossy_assign_value_names_the_op():
+    count = tf.Variable(1, name="count")
+    tf.assign(count, 2)
+    with pytest.raises(TypeError, match=r"Expected int32 .* of op Assign 'Assign_1' .*got 1.5"):
+        tf.assign(count, 1.5)
+    with pytest.raises(TypeError, match=r"of op AssignAdd 'bump' .*got 2.5"):
+        count.assign_add(2.5, name="bump")
+
+
 def test_assign_of_an_unknown_shape_is_checked_at_run_time():
     w = tf.Variable([1.0, 2.0], name="w")
     x = tf.placeholder(tf.float32, name="x")

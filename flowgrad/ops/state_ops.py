@@ -126,25 +126,28 @@ class AssignSub(_InPlaceUpdate):
 
 def assign(ref, value, validate_shape=True, use_locking=None, name=None):
     """An op setting variable `ref` to `value`; returns the new value."""
-    ref_t, value = _to_tensors(_ref_tensor(ref), value)
-    return Assign.apply(ref_t, value, validate_shape=validate_shape, name=name or "Assign")
+    return _apply_assignment(Assign, ref, value, name, validate_shape=validate_shape)
 
 
 def assign_add(ref, value, use_locking=None, name=None):
     """An op adding `value` to variable `ref`."""
-    ref_t, value = _to_tensors(_ref_tensor(ref), value)
-    return AssignAdd.apply(ref_t, value, name=name or "AssignAdd")
+    return _apply_assignment(AssignAdd, ref, value, name)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
     """An op subtracting `value` from variable `ref`."""
-    ref_t, value = _to_tensors(_ref_tensor(ref), value)
-    return AssignSub.apply(ref_t, value, name=name or "AssignSub")
+    return _apply_assignment(AssignSub, ref, value, name)
 
 
-def _ref_tensor(ref):
-    variable_tensor = getattr(ref, "_variable", None)
-    return variable_tensor if variable_tensor is not None else ref
+def _apply_assignment(opdef_cls, ref, value, name, **attrs):
+    """An `opdef_cls` op on variable `ref`; a Python `value` takes its dtype, and an error
+    converting it names the op."""
+    ref_t = getattr(ref, "_variable", None)
+    ref_t = ref if ref_t is None else ref_t
+    name = name or opdef_cls.type
+    full_name = ref_t.graph.unique_name(name, mark_as_used=False)
+    ref_t, value = _to_tensors(ref_t, value, opdef_cls.type, full_name)
+    return opdef_cls.apply(ref_t, value, name=name, **attrs)
 
 
 @register_op
