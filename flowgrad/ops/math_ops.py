@@ -43,7 +43,7 @@ from flowgrad.ops.rules import (
 )
 
 
-def _to_tensors(x, y, op_type="", scope=""):
+def _to_tensors(x, y, op_type, scope):
     """Converts operands: a Python/NumPy value takes the other side's dtype (TF1's rule) when
     that is lossless, and raises TypeError otherwise. Constants are named 'x' and 'y', inside
     the op's scope as in TF1 (`add/y`)."""
