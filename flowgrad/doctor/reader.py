@@ -44,8 +44,9 @@ class Pair:
 
 def read_scalars(logdir: str | os.PathLike) -> list[Series]:
     """Every scalar series under `logdir` (a folder of runs, or one event file)."""
-    from tensorboard.backend.event_processing import plugin_event_accumulator as pea
-    from tensorboard.backend.event_processing import plugin_event_multiplexer as pem
+    from flowgrad.summary.proto import event_readers
+
+    pea, pem, _ = event_readers()
 
     logdir = os.fspath(logdir)
     if not os.path.exists(logdir):
@@ -65,7 +66,9 @@ def read_scalars(logdir: str | os.PathLike) -> list[Series]:
 
 
 def _from_source(tensors, run_tags: dict) -> list[Series]:
-    from tensorboard.util import tensor_util
+    from flowgrad.summary.proto import event_readers
+
+    tensor_util = event_readers()[2]
 
     out = []
     for run in sorted(run_tags):
