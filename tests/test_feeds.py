@@ -221,7 +221,11 @@ def test_refused_feed_message_says_what_was_given(sess):
 def test_string_feeds(sess):
     s = tf.placeholder(tf.string, [2])
     out = sess.run(s, {s: ["a", "bc"]})
-    assert list(out) == ["a", "bc"]
+    assert list(out) == [b"a", b"bc"]  # TF1 holds strings as bytes (str is UTF-8 encoded)
+    fed = np.array(["é", b"x"], object)
+    assert list(sess.run(tf.identity(s), {s: fed})) == ["é".encode(), b"x"]
+    assert list(fed) == ["é", b"x"]
+    assert sess.run(tf.constant("Hello, TensorFlow!")) == b"Hello, TensorFlow!"
 
 
 def test_fed_arrays_are_never_written(sess):

@@ -276,9 +276,9 @@ def test_report_uninitialized_variables_names_those_without_a_value():
     assert report.name == "report_uninitialized_variables_1/boolean_mask/GatherV2:0"
     assert report.dtype is tf.string and report.shape.as_list() == [None]
     with tf.Session() as sess:
-        assert sess.run(report).tolist() == ["v", "w", "local"]
+        assert sess.run(report).tolist() == [b"v", b"w", b"local"]
         sess.run(v.initializer)
-        assert sess.run(report).tolist() == ["w", "local"]
+        assert sess.run(report).tolist() == [b"w", b"local"]
         sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
         assert sess.run(report).tolist() == []
         assert sess.run(tf.report_uninitialized_variables([w, local])).tolist() == []

@@ -59,14 +59,16 @@ def describe(array: np.ndarray) -> str:
 def convert(value, dtype: dtypes.DType) -> np.ndarray:
     """`value` as an array of `dtype`, by the conversion table; raises ConversionError."""
     target = np.dtype(dtype.as_numpy_dtype)
-    if isinstance(value, np.ndarray) and value.dtype == target:
-        return value
     if dtype is dtypes.string:
         # np.asarray(b"...") would strip trailing NUL bytes (serialized protobufs end in them)
         array = to_array(value) if not isinstance(value, (str, bytes)) else np.array(value, object)
         if array.dtype.kind not in "USO" and array.size:  # an empty list has no dtype to refuse
             raise ConversionError(f"{describe(array)} is not a string value")
-        return array.astype(object)
+        # TF1 holds strings as bytes: str is stored UTF-8 encoded, and fetched as bytes
+        items = [v.encode() if isinstance(v, str) else v for v in array.reshape(-1).tolist()]
+        return np.array(items + [None], object)[:-1].reshape(array.shape)
+    if isinstance(value, np.ndarray) and value.dtype == target:
+        return value
     if isinstance(value, (str, bytes, bytearray, memoryview)):
         raise ConversionError(f"the string {value!r} is not a {dtype.name} value")
     if np.ma.isMaskedArray(value) and np.ma.is_masked(value):

@@ -28,7 +28,7 @@ def feed_error(tensor, value, reason: str, kind=FeedValueError) -> FeedValueErro
 def convert_feed(tensor, value):
     """`value` converted for `tensor` by the conversion table, its shape checked."""
     dims = tensor.shape.as_tuple()
-    if type(value) is np.ndarray and value.dtype == tensor.dtype.as_numpy_dtype:
+    if type(value) is np.ndarray and value.dtype == tensor.dtype.as_numpy_dtype != np.object_:
         array = value  # fast path: already the right dtype, no copy
     else:
         if hasattr(value, "_as_graph_element"):
