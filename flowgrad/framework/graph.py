@@ -87,7 +87,7 @@ class Tensor:
 
     def consumers(self) -> list[Operation]:
         """The operations that take this tensor as an input."""
-        return [op for op in self.op.graph._consumers.get(self, ())]
+        return list(self.op.graph._consumers.get(self, ()))
 
     def eval(self, feed_dict=None, session=None):
         """Runs the default (or given) session to compute this tensor."""
@@ -338,8 +338,7 @@ class Graph:
 
     def get_operation_by_name(self, name: str) -> Operation:
         """The operation called `name`."""
-        element = self.as_graph_element(name, allow_tensor=False, allow_operation=True)
-        return element
+        return self.as_graph_element(name, allow_tensor=False, allow_operation=True)
 
     def get_tensor_by_name(self, name: str) -> Tensor:
         """The tensor called 'op_name:index'."""
