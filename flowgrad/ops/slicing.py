@@ -232,9 +232,7 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
 
 def _check_index(index):
     """A valid index bound: a Python/NumPy int or a scalar int32/int64 tensor."""
-    if isinstance(index, Dimension):
-        return int(index)
-    if isinstance(index, numbers.Integral):
+    if isinstance(index, (Dimension, numbers.Integral)):
         return int(index)
     if array_ops._is_graph_value(index):
         t = convert_to_tensor(index)
