@@ -221,7 +221,7 @@ def test_var_list_dict_renames_and_list_restores_subset(tmp_path):
 
 
 def test_checkpoint_reader_lists_and_reads_variables(tmp_path):
-    a = tf.Variable([1.0, 2.0], name="a")
+    tf.Variable([1.0, 2.0], name="a")
     step = tf.Variable(7, name="global_step", trainable=False)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
