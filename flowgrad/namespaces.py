@@ -30,7 +30,7 @@ def math_namespace(tf) -> types.ModuleType:
              "sin", "sqrt", "square", "squared_difference", "subtract", "tanh", "truediv"]
     members = {n: getattr(tf, n) for n in names}
     members.update(softplus=tf.nn.softplus, mod=tf.floormod, top_k=tf.nn.top_k,
-                   in_top_k=tf.nn.in_top_k)
+                   in_top_k=tf.nn.in_top_k, divide_no_nan=tf.div_no_nan)
     return namespace("math", "tf.math: elementwise math and reductions.", **members)
 
 

@@ -29,6 +29,7 @@ NAMESPACES = [
     ("flowgrad.nn", "tf.nn"),
     ("flowgrad.train", "tf.train"),
     ("flowgrad.losses", "tf.losses"),
+    ("flowgrad.metrics", "tf.metrics"),
     ("flowgrad.summary", "tf.summary"),
     ("flowgrad.layers", "tf.layers"),
     ("flowgrad.initializers", "tf.initializers"),

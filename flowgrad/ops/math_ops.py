@@ -154,6 +154,24 @@ class RealDiv(OpDef):
 
 
 @register_op
+class DivNoNan(OpDef):
+    """x / y for floats, 0 where y is 0."""
+
+    broadcasts = True
+
+    def infer(self, x, y):
+        return binary(x, y, "float")
+
+    def forward(self, xp, x, y):
+        zero = y == 0
+        return xp.where(zero, xp.zeros((), x.dtype), x / xp.where(zero, xp.ones((), y.dtype), y))
+
+    def gradient(self, op, grad):
+        x, y = op.inputs
+        return [div_no_nan(grad, y), grad * div_no_nan(div_no_nan(-x, y), y)]
+
+
+@register_op
 class FloorDiv(NotDifferentiable):
     """x // y (rounds toward -inf)."""
 
@@ -294,6 +312,7 @@ maximum = _binary_builder(Maximum, "max(x, y), elementwise.")
 minimum = _binary_builder(Minimum, "min(x, y), elementwise.")
 squared_difference = _binary_builder(SquaredDifference, "(x - y)², elementwise.")
 realdiv = _binary_builder(RealDiv, "x / y for floating tensors.")
+div_no_nan = _binary_builder(DivNoNan, "x / y, or 0 where y is 0 (floats).", "div_no_nan")
 pow = _binary_builder(Pow, "x ** y, elementwise.")
 
 # TF1's _TRUEDIV_TABLE: small ints divide in float32, 32/64-bit ints in float64

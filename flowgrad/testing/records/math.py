@@ -113,6 +113,19 @@ def _binary(name, fn, ref, **kw):
     return OpInfo(name, lambda x, y: fn(x, y), ref, **kw)
 
 
+def div_no_nan_ref(x, y):
+    """x / y, and 0 where y is 0 (whatever x is, inf and NaN too)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y == 0, np.zeros((), x.dtype), x / y)
+
+
+def div_no_nan_zero_samples(rng, dtype, info):
+    """Zero divisors under finite, infinite and NaN numerators, and broadcasting."""
+    x = np.array([1.0, -2.0, 0.0, np.inf, np.nan, 3.0], dtype)
+    y = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 2.0], dtype)
+    return [Sample((x, y), note="zeros"), Sample((x.reshape(2, 3), y[3:]), note="broadcast")]
+
+
 def truediv_ints(x, y):
     """TF1's truediv of int32 (or int64): both cast to float64 first."""
     return np.true_divide(x.astype(np.float64), y.astype(np.float64))
@@ -377,6 +390,10 @@ RECORDS = [
     OpInfo("scalar_mul", lambda x: math_ops.scalar_mul(2.5, x), lambda x: (2.5 * x).astype(x.dtype),
            types=("Mul",)),
     _binary("realdiv", math_ops.realdiv, np.true_divide, types=("RealDiv",), **BINARY_POSITIVE),
+    _binary("div_no_nan", math_ops.div_no_nan, np.true_divide, types=("DivNoNan",),
+            **BINARY_POSITIVE),
+    _binary("div_no_nan_zeros", math_ops.div_no_nan, div_no_nan_ref, types=("DivNoNan",),
+            samples=div_no_nan_zero_samples, grad=0),
     _binary("truediv", math_ops.truediv, np.true_divide, types=("RealDiv",), **BINARY_POSITIVE),
     OpInfo("truediv_ints", lambda x, y: x / y, truediv_ints, types=("Cast", "RealDiv"),
            arity="binary", domain=(1, 7), dtypes=INTS, grad=0),
