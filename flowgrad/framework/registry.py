@@ -151,16 +151,23 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Ten
                 f"'{value.name}' of dtype {value.dtype.name}: use tf.cast to convert it."
             )
         return value
-    if isinstance(value, (list, tuple)) and _holds_tensors(value):
+    if isinstance(value, (list, tuple)) and holds_graph_value(value):
         return _autopack(value, dtype, name or "packed")
     from flowgrad.ops.array_ops import constant
 
     return constant(value, dtype=dtype if dtype is not None else preferred_dtype, name=name or "Const")
 
 
-def _holds_tensors(values) -> bool:
-    return any(_holds_tensors(v) if isinstance(v, (list, tuple))
-               else hasattr(v, "_as_graph_element") for v in values)
+def is_graph_value(value) -> bool:
+    """Whether `value` is a Tensor, Variable or other graph element."""
+    return hasattr(value, "_as_graph_element")
+
+
+def holds_graph_value(value) -> bool:
+    """Whether `value` is, or a nested list/tuple holds, a graph element."""
+    if isinstance(value, (list, tuple)):
+        return any(holds_graph_value(v) for v in value)
+    return is_graph_value(value)
 
 
 def _first_dtype(values):

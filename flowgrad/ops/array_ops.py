@@ -14,6 +14,8 @@ from flowgrad.framework.registry import (
     OpDef,
     Spec,
     convert_to_tensor,
+    holds_graph_value,
+    is_graph_value,
     register_op,
 )
 from flowgrad.framework.shapes import Dimension, TensorShape, as_shape
@@ -24,16 +26,6 @@ from flowgrad.ops.rules import (
     require,
     same_dtype,
 )
-
-
-def _is_graph_value(value) -> bool:
-    return hasattr(value, "_as_graph_element")
-
-
-def _holds_graph_value(value) -> bool:
-    if isinstance(value, (list, tuple)):
-        return any(_holds_graph_value(v) for v in value)
-    return _is_graph_value(value)
 
 
 def _index_dtype(value, what="index"):
@@ -52,9 +44,9 @@ def _index_dtype(value, what="index"):
 def op_input(value, name, dtype=None):
     """`value` as a Tensor; a Python value becomes a Const called `name`, a list holding tensors
     a Pack (TF1's op library names an op's converted inputs after their argument)."""
-    if _is_graph_value(value):
+    if is_graph_value(value):
         return convert_to_tensor(value)
-    if _holds_graph_value(value):
+    if holds_graph_value(value):
         return stack(value, name=name)
     if dtype == "index":
         dtype = _index_dtype(value, name)
@@ -64,11 +56,11 @@ def op_input(value, name, dtype=None):
 def apply_named(opdef_cls, name, default, inputs, **attrs):
     """Adds an op as TF1 does: inside the op's name scope, Python values in `inputs`
     ((argument, value, dtype) triples) become Consts named `Op/argument`."""
-    graph_values = [v for _, v, _ in inputs if _is_graph_value(v)]
+    graph_values = [v for _, v, _ in inputs if is_graph_value(v)]
     with name_scope(name, default, graph_values) as scope:
         # "index" inputs share one type attr: Python values take a given tensor's int type
         shared = next((convert_to_tensor(v).dtype for _, v, d in inputs
-                       if d == "index" and _is_graph_value(v)), "index")
+                       if d == "index" and is_graph_value(v)), "index")
         tensors = [op_input(value, arg, shared if dtype == "index" else dtype)
                    for arg, value, dtype in inputs]
         return opdef_cls.apply(*tensors, name=scope, **attrs)
@@ -210,9 +202,9 @@ def _shape_input(shape, name="shape"):
         shape = shape.as_list()
     if isinstance(shape, (list, tuple)):  # TF1 takes x.shape[i] (a Dimension) in shape lists
         shape = [d.value if isinstance(d, Dimension) else d for d in shape]
-    if _is_graph_value(shape):
+    if is_graph_value(shape):
         return convert_to_tensor(shape)
-    if _holds_graph_value(shape):
+    if holds_graph_value(shape):
         return stack(list(shape), name=name)
     return op_input(shape, name, "index")
 
@@ -396,15 +388,15 @@ class Pack(OpDef):
 def stack(values, axis=0, name="stack"):
     """Stacks a list of tensors along a new axis (a Const when every value is a Python value)."""
     values = list(values)
-    if axis == 0 and values and not _holds_graph_value(values):
+    if axis == 0 and values and not holds_graph_value(values):
         try:
             return constant(values, name=name)
         except (TypeError, ValueError):
             pass  # ragged or mixed values: Pack reports the shapes
-    with name_scope(name, "stack", [v for v in values if _is_graph_value(v)]) as scope:
-        first = next((convert_to_tensor(v) for v in values if _is_graph_value(v)), None)
+    with name_scope(name, "stack", [v for v in values if is_graph_value(v)]) as scope:
+        first = next((convert_to_tensor(v) for v in values if is_graph_value(v)), None)
         dtype = None if first is None else first.dtype
-        tensors = [v if _is_graph_value(v) else op_input(v, f"values_{i}", dtype)
+        tensors = [v if is_graph_value(v) else op_input(v, f"values_{i}", dtype)
                    for i, v in enumerate(values)]
         return Pack.apply(*tensors, axis=axis, name=scope)
 
@@ -495,8 +487,8 @@ _SMALL_CONSTANT = 1000  # TF1 stores a filled constant up to this many elements,
 def _filled(shape, dtype, scalar, name, default):
     dtype = dtypes.as_dtype(dtype)
     scalar = (scalar != 0) if dtype.is_bool else "" if dtype == dtypes.string else scalar
-    with name_scope(name, default, [shape] if _is_graph_value(shape) else []) as scope:
-        if not _holds_graph_value(shape):
+    with name_scope(name, default, [shape] if is_graph_value(shape) else []) as scope:
+        if not holds_graph_value(shape):
             dims = as_shape([shape] if isinstance(shape, int) else shape).as_list()
             if None in dims:
                 raise ValueError(f"{default} needs a fully defined shape, got {dims}")
@@ -737,7 +729,7 @@ def concat(values, axis, name="concat"):
     values = list(values) if isinstance(values, (list, tuple)) else [values]
     if len(values) == 1:
         return identity(values[0], name=name)
-    with name_scope(name, "concat", [v for v in values if _is_graph_value(v)]) as scope:
+    with name_scope(name, "concat", [v for v in values if is_graph_value(v)]) as scope:
         tensors = [op_input(v, f"values_{i}") for i, v in enumerate(values)]
         return ConcatV2.apply(*tensors, op_input(axis, "axis", "index"), name=scope)
 
@@ -932,9 +924,9 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     mode = mode.upper()
     inputs = [("input", tensor, None), ("paddings", paddings, "index")]
     if mode == "CONSTANT":
-        if not _is_graph_value(constant_values) and constant_values == 0:
+        if not is_graph_value(constant_values) and constant_values == 0:
             return apply_named(Pad, name, "Pad", inputs)
-        dtype = convert_to_tensor(tensor).dtype if _is_graph_value(tensor) else None
+        dtype = convert_to_tensor(tensor).dtype if is_graph_value(tensor) else None
         inputs.append(("constant_values", constant_values, dtype))
         return apply_named(PadV2, name, "PadV2", inputs)
     if mode not in _MIRROR_MODES:
@@ -1060,7 +1052,7 @@ class ListDiff(NotDifferentiable):
 
 def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
     """(values of x not in y, their indices in x)."""
-    with name_scope(name, "ListDiff", [v for v in (x, y) if _is_graph_value(v)]) as scope:
+    with name_scope(name, "ListDiff", [v for v in (x, y) if is_graph_value(v)]) as scope:
         x = op_input(x, "x")
         y = op_input(y, "y", x.dtype)
         return ListDiff.apply(x, y, out_idx=dtypes.as_dtype(index_dtype), name=scope)

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from flowgrad.errors import InvalidArgumentError
 from flowgrad.framework.graph import name_scope
-from flowgrad.framework.registry import OpDef, Spec, convert_to_tensor, register_op
+from flowgrad.framework.registry import (
+    OpDef,
+    Spec,
+    convert_to_tensor,
+    is_graph_value,
+    register_op,
+)
 from flowgrad.ops import array_ops, math_ops
-from flowgrad.ops.array_ops import _is_graph_value
 from flowgrad.ops.control_ops import stop_gradient
 from flowgrad.ops.nn_ops import (
     _axis_perm,
@@ -45,7 +50,7 @@ def _xent_args(name, sentinel, labels, logits):
 def _labels_like(labels, logits, name="labels", cast=True):
     """labels as a tensor of the logits' dtype: Python values converted; tensors cast where TF1
     casts them (softmax v2, tf.losses), else left for the ops to refuse a dtype mismatch."""
-    if _is_graph_value(labels):
+    if is_graph_value(labels):
         labels = convert_to_tensor(labels)
         return math_ops.cast(labels, logits.dtype) if cast else labels
     return convert_to_tensor(labels, dtype=logits.dtype, name=name)

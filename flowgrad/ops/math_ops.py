@@ -17,12 +17,12 @@ from flowgrad.framework.registry import (
     OpDef,
     Spec,
     convert_to_tensor,
+    is_graph_value,
     register_op,
 )
 from flowgrad.framework.source import format_site, user_site
 from flowgrad.ops import array_ops
 from flowgrad.ops.array_ops import (
-    _is_graph_value,
     _shape_input,
     _static_shape_from,
     ones_like,
@@ -47,10 +47,10 @@ def _to_tensors(x, y, op_type, scope):
     """Converts operands: a Python/NumPy value takes the other side's dtype (TF1's rule) when
     that is lossless, and raises TypeError otherwise. Constants are named 'x' and 'y', inside
     the op's scope as in TF1 (`add/y`)."""
-    if not _is_graph_value(x) and not _is_graph_value(y):
+    if not is_graph_value(x) and not is_graph_value(y):
         x = convert_to_tensor(x, name="x")
-    x = convert_to_tensor(x) if _is_graph_value(x) else x
-    y = convert_to_tensor(y) if _is_graph_value(y) else y
+    x = convert_to_tensor(x) if is_graph_value(x) else x
+    y = convert_to_tensor(y) if is_graph_value(y) else y
     if not isinstance(x, Tensor):
         x = _like(x, y, "x", op_type, scope)
     if not isinstance(y, Tensor):
@@ -700,7 +700,7 @@ def _axis_input(x, axis):
             return array_ops.constant(list(range(x.shape.ndims)), dtype=dtypes.int32,
                                       name="Const")
         return range_(0, array_ops.rank(x), 1)
-    if _is_graph_value(axis):
+    if is_graph_value(axis):
         return convert_to_tensor(axis)
     return array_ops.constant(axis, dtype=dtypes.int32, name="Const")
 
@@ -979,7 +979,7 @@ def _arg_builder(opdef_cls, doc):
         axis = dimension if axis is None else axis
         with name_scope(name, opdef_cls.type, [input]) as scope:
             x = convert_to_tensor(input, name="input")
-            axis_t = (convert_to_tensor(axis) if _is_graph_value(axis) else
+            axis_t = (convert_to_tensor(axis) if is_graph_value(axis) else
                       array_ops.constant(0 if axis is None else axis, dtype=dtypes.int32,
                                          name="dimension"))
             return opdef_cls.apply(x, axis_t, output_type=dtypes.as_dtype(output_type),
@@ -1167,7 +1167,7 @@ class InvertPermutation(NotDifferentiable):
 
 def invert_permutation(x, name=None):
     """The inverse permutation (computed at build time when x is a constant)."""
-    x = convert_to_tensor(x, preferred_dtype=None if _is_graph_value(x) else dtypes.int32)
+    x = convert_to_tensor(x, preferred_dtype=None if is_graph_value(x) else dtypes.int32)
     static = constant_value(x)
     is_permutation = static is not None and static.ndim == 1 and \
         sorted(static.tolist()) == list(range(static.size))

@@ -8,7 +8,13 @@ import numbers
 
 from flowgrad import dtypes
 from flowgrad.framework.graph import located, name_scope
-from flowgrad.framework.registry import OpDef, Spec, convert_to_tensor, register_op
+from flowgrad.framework.registry import (
+    OpDef,
+    Spec,
+    convert_to_tensor,
+    is_graph_value,
+    register_op,
+)
 from flowgrad.framework.shapes import Dimension, TensorShape
 from flowgrad.ops import array_ops
 from flowgrad.ops.array_ops import (
@@ -221,7 +227,7 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
                   new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
     """input_[begin:end:strides] with TF1's bit masks (bit i refers to spec entry i)."""
     if strides is None:
-        strides = array_ops.ones_like(begin) if array_ops._is_graph_value(begin) \
+        strides = array_ops.ones_like(begin) if is_graph_value(begin) \
             else [1] * len(begin)
     masks = {"begin_mask": begin_mask, "end_mask": end_mask, "ellipsis_mask": ellipsis_mask,
              "new_axis_mask": new_axis_mask, "shrink_axis_mask": shrink_axis_mask}
@@ -234,7 +240,7 @@ def _check_index(index):
     """A valid index bound: a Python/NumPy int or a scalar int32/int64 tensor."""
     if isinstance(index, (Dimension, numbers.Integral)):
         return int(index)
-    if array_ops._is_graph_value(index):
+    if is_graph_value(index):
         t = convert_to_tensor(index)
         if t.dtype in (dtypes.int32, dtypes.int64) and t.shape.ndims in (None, 0):
             return t
