@@ -45,6 +45,15 @@ def test_scalar_shape():
     assert str(s) == "()"
 
 
+def test_shapes_print_as_tf1():
+    # the book's chapter 2 shows a.get_shape() as TensorShape([Dimension(2)])
+    assert repr(tf.ones(2).get_shape()) == "TensorShape([Dimension(2)])"
+    assert repr(tf.TensorShape([None, 3])) == "TensorShape([Dimension(None), Dimension(3)])"
+    assert repr(tf.TensorShape(None)) == "TensorShape(None)" and repr(tf.TensorShape([])) == \
+        "TensorShape([])"
+    assert str(tf.TensorShape([None, 3])) == "(?, 3)"
+
+
 def test_dimension():
     assert tf.Dimension(3).value == 3
     assert tf.Dimension(None).value is None

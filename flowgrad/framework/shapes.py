@@ -207,8 +207,10 @@ class TensorShape:
     def __bool__(self) -> bool:
         return self._dims is not None
 
-    def __repr__(self) -> str:
-        return f"TensorShape({None if self._dims is None else list(self._dims)})"
+    def __repr__(self) -> str:  # TF1's: TensorShape([Dimension(2), Dimension(None)])
+        if self._dims is None:
+            return "TensorShape(None)"
+        return f"TensorShape([{', '.join(f'Dimension({d})' for d in self._dims)}])"
 
     def __str__(self) -> str:
         if self._dims is None:
