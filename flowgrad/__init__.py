@@ -9,6 +9,7 @@ from flowgrad import (
     debugging,
     dtypes,
     errors,
+    gfile,
     initializers,
     layers,
     losses,
@@ -240,6 +241,7 @@ math = _namespaces.math_namespace(_sys.modules[__name__])
 random = _namespaces.random_namespace(_sys.modules[__name__])
 linalg = _namespaces.linalg_namespace(_sys.modules[__name__])
 logging = _namespaces.logging_namespace()
+io = _namespaces.io_namespace(_sys.modules[__name__])
 compat = _namespaces.compat_namespace(_sys.modules[__name__])
 
 newaxis = None

@@ -51,6 +51,11 @@ def linalg_namespace(tf) -> types.ModuleType:
                      tensor_diag_part=tf.diag_part, trace=tf.trace)
 
 
+def io_namespace(tf) -> types.ModuleType:
+    """tf.io: gfile and write_graph (TF 1.13+ spellings)."""
+    return namespace("io", "tf.io: file helpers.", gfile=tf.gfile, write_graph=tf.train.write_graph)
+
+
 def _set_verbosity(level) -> None:
     """Sets the level of the `flowgrad` logger."""
     _logging.getLogger("flowgrad").setLevel(level)

@@ -30,6 +30,7 @@ NAMESPACES = [
     ("flowgrad.train", "tf.train"),
     ("flowgrad.losses", "tf.losses"),
     ("flowgrad.metrics", "tf.metrics"),
+    ("flowgrad.gfile", "tf.gfile"),
     ("flowgrad.summary", "tf.summary"),
     ("flowgrad.layers", "tf.layers"),
     ("flowgrad.initializers", "tf.initializers"),
