@@ -52,6 +52,11 @@ class FeedTypeError(InvalidArgumentError, TypeError):
     """A graph element given as a feed value (TF1 raised TypeError)."""
 
 
+class MissingCheckpointError(NotFoundError, ValueError):
+    """Saver.restore of a checkpoint that does not exist: TF 1.15 raises ValueError there,
+    earlier TF1 NotFoundError; this is both."""
+
+
 class ShapeError(ValueError):
     """A build-time shape mismatch, naming the op, its shapes and where it was created."""
 

@@ -326,6 +326,10 @@ def test_restore_of_a_missing_checkpoint_says_where_to_look(tmp_path):
             saver.restore(sess, prefix + ".safetensors")
         with pytest.raises(ValueError, match="save_path when it is None"):
             saver.restore(sess, None)
+        # TF 1.15 raises ValueError here, earlier TF1 NotFoundError: both catch it
+        with pytest.raises(ValueError, match="The passed save_path is not a valid checkpoint: "
+                                             ".*model.ckpt-9. Failed to find any matching"):
+            saver.restore(sess, str(tmp_path / "model.ckpt-9"))
 
 
 def test_construction_and_save_errors(tmp_path):

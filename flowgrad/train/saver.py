@@ -217,7 +217,7 @@ class Saver:
             raise ValueError("Can't load save_path when it is None.")
         prefix = os.fspath(save_path)
         if not checkpoint_exists(prefix):
-            raise errors.NotFoundError(None, None, _not_found(prefix))
+            raise errors.MissingCheckpointError(None, None, _not_found(prefix))
         entries = checkpoint_format.read(checkpoint_format.data_path(prefix))
         feeds = self._feeds(entries, prefix)
         if feeds:
@@ -307,8 +307,8 @@ def _describe(dtype, shape) -> str:
 
 def _not_found(prefix: str) -> str:
     message = (
-        f"Failed to find any matching files for {prefix}: there is no "
-        f"{checkpoint_format.data_path(prefix)}."
+        f"The passed save_path is not a valid checkpoint: {prefix}. Failed to find any "
+        f"matching files for it: there is no {checkpoint_format.data_path(prefix)}."
     )
     if os.path.isdir(prefix):
         message += f" {prefix} is a folder: pass tf.train.latest_checkpoint({prefix!r})."
