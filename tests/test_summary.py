@@ -477,3 +477,21 @@ def test_summary_iterator_reads_back_the_events(tmp_path):
         list(tf.train.summary_iterator(path))
     with pytest.raises(tf.errors.NotFoundError):
         next(tf.train.summary_iterator(str(tmp_path / "missing")))
+
+
+def test_run_metadata_as_the_tensorboard_tutorial_records_it(tmp_path):
+    x = tf.placeholder(tf.float32, [], name="x")
+    y = x * 2.0
+    run_options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
+    run_metadata = tf.RunMetadata()
+    writer = tf.summary.FileWriter(str(tmp_path))
+    with tf.Session() as sess:
+        assert sess.run(y, {x: 1.5}, options=run_options, run_metadata=run_metadata) == 3.0
+    writer.add_run_metadata(run_metadata, "step099", global_step=99)
+    with pytest.raises(ValueError, match="already used"):
+        writer.add_run_metadata(run_metadata, "step099")
+    writer.close()
+    accumulator = EventAccumulator(str(tmp_path))
+    accumulator.Reload()
+    assert accumulator.Tags()["run_metadata"] == ["step099"]
+    assert tf.RunOptions.FULL_TRACE == 3 and tf.RunOptions.NO_TRACE == 0

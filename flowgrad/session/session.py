@@ -67,6 +67,8 @@ class GPUOptions(ConfigProto):
 class RunOptions:
     """Accepted for TF1 compatibility; ignored."""
 
+    NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = range(4)  # TF1's TraceLevel
+
     def __init__(self, **fields):
         self.__dict__.update(fields)
 

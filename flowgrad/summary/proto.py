@@ -17,6 +17,7 @@ from tensorboard.compat.proto import (
 
 Event = event_pb2.Event
 SessionLog = event_pb2.SessionLog
+TaggedRunMetadata = event_pb2.TaggedRunMetadata
 SourceMetadata = event_pb2.SourceMetadata
 Summary = summary_pb2.Summary
 SummaryMetadata = summary_pb2.SummaryMetadata

@@ -209,6 +209,18 @@ class FileWriter:
 
         self._add_event(proto.Event(session_log=session_log), global_step)
 
+    def add_run_metadata(self, run_metadata, tag, global_step=None) -> None:
+        """Records a run's metadata under `tag` (flowgrad's RunMetadata is empty: TensorBoard
+        lists the tag); ValueError if the tag was used before, as in TF1."""
+        from flowgrad.summary import proto
+
+        if ("run_metadata", tag) in self._seen_tags:
+            raise ValueError("The provided tag was already used for this event type")
+        self._seen_tags.add(("run_metadata", tag))
+        data = getattr(run_metadata, "SerializeToString", lambda: b"")()
+        tagged = proto.TaggedRunMetadata(tag=tag, run_metadata=data)
+        self._add_event(proto.Event(tagged_run_metadata=tagged), global_step)
+
     def add_graph(self, graph, global_step=None, graph_def=None) -> None:
         """Adds the graph (a flowgrad Graph, or a GraphDef) for TensorBoard's Graphs dashboard."""
         from flowgrad.summary import graph_def as export
@@ -278,6 +290,9 @@ class _SilentFileWriter(FileWriter):
         """Writes nothing."""
 
     def add_graph(self, graph, global_step=None, graph_def=None) -> None:
+        """Writes nothing."""
+
+    def add_run_metadata(self, run_metadata, tag, global_step=None) -> None:
         """Writes nothing."""
 
     def flush(self) -> None:
