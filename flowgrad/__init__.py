@@ -86,6 +86,22 @@ from flowgrad.ops.array_ops import (
     zeros,
     zeros_like,
 )
+from flowgrad.ops.check_ops import (
+    Assert,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_less,
+    assert_less_equal,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_none_equal,
+    assert_positive,
+    assert_rank,
+    assert_type,
+    verify_tensor_all_finite,
+)
 from flowgrad.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from flowgrad.ops.control_ops import Print_ as Print
 from flowgrad.ops.control_ops import (
