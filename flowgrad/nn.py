@@ -25,6 +25,7 @@ from flowgrad.ops.nn_ops import (
     softplus,
     softsign,
     xw_plus_b,
+    zero_fraction,
 )
 from flowgrad.ops.sort_ops import in_top_k, top_k
 
@@ -34,7 +35,7 @@ __all__ = [
     "sigmoid_cross_entropy_with_logits", "softmax", "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_v2", "softplus", "softsign",
     "sparse_softmax_cross_entropy_with_logits", "tanh", "top_k",
-    "weighted_cross_entropy_with_logits", "xw_plus_b",
+    "weighted_cross_entropy_with_logits", "xw_plus_b", "zero_fraction",
 ]
 
 

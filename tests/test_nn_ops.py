@@ -359,3 +359,10 @@ def test_top_k_returns_values_and_indices_largest_first():
     np.testing.assert_array_equal(got_indices, [[1, 2, 3]])
     with pytest.raises(ValueError, match="input must have at least k=5 columns"):
         tf.nn.top_k(tf.ones([2, 4]), 5)
+
+
+def test_zero_fraction_of_relu_activations():
+    x = tf.placeholder(tf.float32, [None, 2])
+    sparsity = tf.nn.zero_fraction(tf.nn.relu(x))
+    assert sparsity.name == "zero_fraction/fraction:0" and sparsity.dtype is tf.float32
+    assert run(sparsity, {x: [[-1.0, 2.0], [0.0, -3.0]]}) == 0.75

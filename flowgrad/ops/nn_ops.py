@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numbers
 
+from flowgrad import dtypes
 from flowgrad.framework.graph import located, name_scope
 from flowgrad.framework.registry import OpDef, Spec, convert_to_tensor, register_op
 from flowgrad.ops import array_ops, math_ops
@@ -344,6 +345,18 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
         square_sum = math_ops.reduce_sum(math_ops.square(x), axis, keepdims=True)
         inv_norm = math_ops.rsqrt(math_ops.maximum(square_sum, epsilon))
         return math_ops.multiply(x, inv_norm, name=scope)
+
+
+def zero_fraction(value, name=None):
+    """The fraction of zeros in `value`, a float32 scalar (TF1's activation-sparsity summary)."""
+    with name_scope(name, "zero_fraction", [value]):
+        value = convert_to_tensor(value, name="value")
+        size = array_ops.size(value, out_type=dtypes.int64)
+        nonzero = math_ops.count_nonzero(value, dtype=dtypes.int64)
+        with name_scope("counts_to_fraction"):
+            zeros = math_ops.cast(size - nonzero, dtypes.float32)
+            fraction = zeros / math_ops.cast(size, dtypes.float32)
+        return array_ops.identity(fraction, name="fraction")
 
 
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
