@@ -230,3 +230,11 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
 def flatten(inputs, name=None, data_format="channels_last"):
     """Flattens every dim but the first."""
     return Flatten(data_format=data_format, name=name).apply(inputs)
+
+
+def __getattr__(name):
+    """tf.layers names flowgrad lacks (convolutions, pooling, batch normalization) raise an
+    error naming the feature."""
+    from flowgrad.unsupported import LAYERS_FEATURES, missing
+
+    raise missing(name, "tf.layers", LAYERS_FEATURES)

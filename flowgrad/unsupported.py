@@ -32,6 +32,7 @@ FEATURES = {
 
 _CONVOLUTIONS = ("convolutional and pooling layers (the book's chapter 5); flowgrad covers "
                  "fully connected networks")
+_BATCH_NORM = "batch normalization; normalize the inputs in NumPy"
 _RECURRENT = "recurrent networks (the book's chapter 7); flowgrad covers fully connected networks"
 NN_FEATURES = {
     **dict.fromkeys(["conv1d", "conv2d", "conv3d", "conv2d_transpose", "depthwise_conv2d",
@@ -40,8 +41,16 @@ NN_FEATURES = {
                     _CONVOLUTIONS),
     **dict.fromkeys(["rnn_cell", "dynamic_rnn", "static_rnn", "bidirectional_dynamic_rnn",
                      "embedding_lookup", "ctc_loss"], _RECURRENT),
-    "batch_normalization": "batch normalization; normalize the inputs in NumPy",
-    "fused_batch_norm": "batch normalization; normalize the inputs in NumPy",
+    **dict.fromkeys(["batch_normalization", "fused_batch_norm"], _BATCH_NORM),
+}
+
+LAYERS_FEATURES = {
+    **dict.fromkeys(["conv1d", "conv2d", "conv3d", "conv2d_transpose", "conv3d_transpose",
+                     "separable_conv1d", "separable_conv2d", "max_pooling1d", "max_pooling2d",
+                     "max_pooling3d", "average_pooling1d", "average_pooling2d",
+                     "average_pooling3d", "Conv1D", "Conv2D", "Conv3D", "MaxPooling2D",
+                     "AveragePooling2D"], _CONVOLUTIONS),
+    **dict.fromkeys(["batch_normalization", "BatchNormalization"], _BATCH_NORM),
 }
 
 _META_GRAPH = ("MetaGraph files (.meta); build the model again in Python, then restore its "

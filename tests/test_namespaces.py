@@ -69,3 +69,13 @@ def test_meta_graph_functions_raise_naming_the_feature():
     assert not hasattr(tf.train, "export_meta_graph")
     with pytest.raises(AttributeError, match="flowgrad.train' has no attribute 'no_such_name'"):
         _ = tf.train.no_such_name
+
+
+def test_tf_layers_names_of_later_chapters_raise_naming_the_feature():
+    with pytest.raises(tf.errors.UnsupportedFeatureError, match="tf.layers.conv2d .*chapter 5"):
+        _ = tf.layers.conv2d
+    with pytest.raises(tf.errors.UnsupportedFeatureError, match="batch normalization"):
+        tf.layers.batch_normalization(tf.ones([2, 3]))
+    assert not hasattr(tf.layers, "max_pooling2d") and hasattr(tf.layers, "dense")
+    with pytest.raises(AttributeError, match="flowgrad.layers' has no attribute 'nothing'"):
+        _ = tf.layers.nothing
