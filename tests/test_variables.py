@@ -282,3 +282,16 @@ def test_report_uninitialized_variables_names_those_without_a_value():
         sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
         assert sess.run(report).tolist() == []
         assert sess.run(tf.report_uninitialized_variables([w, local])).tolist() == []
+
+
+def test_initialized_value_inside_one_global_initializer():
+    # TF1's guide: a variable initialized from another, both by global_variables_initializer()
+    weights = tf.Variable(tf.random_normal([4, 3], stddev=0.35), name="weights")
+    w2 = tf.Variable(weights.initialized_value(), name="w2")
+    w_twice = tf.Variable(weights.initialized_value() * 2.0, name="w_twice")
+    assert w2.initial_value.name == "weights/initialized_value:0"
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, copy, twice = sess.run([weights, w2, w_twice])
+    np.testing.assert_array_equal(copy, got)
+    np.testing.assert_allclose(twice, 2 * got)

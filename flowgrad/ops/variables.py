@@ -110,8 +110,11 @@ class Variable:
         return array_ops.identity(self._variable, name="read")
 
     def initialized_value(self) -> Tensor:
-        """The value, after running the initializer if needed (TF1 semantics, simplified)."""
-        return self._snapshot
+        """The initial value as the initializer assigns it (early TF1's form: evaluating it
+        runs the initializer), so a variable initialized from it gets the same value even
+        inside the same global_variables_initializer()."""
+        with control_dependencies(None), self.graph.name_scope(self.op.name + "/"):
+            return array_ops.identity(self._initializer_op.outputs[0], name="initialized_value")
 
     def eval(self, session=None):
         """The current value in the default (or given) session."""
