@@ -25,6 +25,7 @@ from flowgrad.train.learning_rate_decay import (
     polynomial_decay,
 )
 from flowgrad.train.momentum import MomentumOptimizer
+from flowgrad.train.moving_averages import ExponentialMovingAverage
 from flowgrad.train.optimizer import Optimizer
 from flowgrad.train.rmsprop import RMSPropOptimizer
 from flowgrad.train.saver import Saver
