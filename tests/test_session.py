@@ -265,3 +265,14 @@ def test_concurrent_runs_on_one_session():
     assert sess.compile_count == 2  # the initializer's plan and the workers' one
     assert sess.run(counter) == 8 * 200
     sess.close()
+
+
+def test_inf_and_nan_are_made_silently_as_in_tf1():
+    x = tf.placeholder(tf.float32, [2])
+    outs = [tf.log(x), x / 0.0, tf.exp(x * 1000.0), tf.sqrt(x)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's RuntimeWarnings would raise here
+        with tf.Session() as sess:
+            got = sess.run(outs, {x: [-1.0, 0.0]})
+    assert np.isnan(got[0][0]) and got[0][1] == -np.inf and np.isnan(got[1][1])
+    assert np.geterr()["invalid"] == "warn"  # the user's NumPy settings are untouched

@@ -210,7 +210,9 @@ class Session:
 
     def _execute(self, plan, values):
         try:
-            return plan.function(*values)
+            # as TF1, kernels make inf and NaN silently (check_numerics=True finds where)
+            with np.errstate(all="ignore"):
+                return plan.function(*values)
         except Exception as e:  # every failure becomes a flowgrad error naming the op
             raise _run_error(plan, e) from e
 
