@@ -166,6 +166,7 @@ from flowgrad.ops.math_ops import (
     is_nan,
     less,
     less_equal,
+    linspace,
     log,
     log1p,
     log_sigmoid,
@@ -178,6 +179,7 @@ from flowgrad.ops.math_ops import (
     mod,
     multiply,
     negative,
+    norm,
     not_equal,
     pow,
     realdiv,
@@ -209,6 +211,7 @@ from flowgrad.ops.math_ops import (
     where,
     where_v2,
 )
+from flowgrad.ops.math_ops import linspace as lin_space
 from flowgrad.ops.math_ops import range_ as range
 from flowgrad.ops.random_ops import (
     random_normal,

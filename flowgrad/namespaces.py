@@ -45,6 +45,7 @@ def random_namespace(tf) -> types.ModuleType:
 def linalg_namespace(tf) -> types.ModuleType:
     """tf.linalg: matrix products and diagonals."""
     return namespace("linalg", "tf.linalg: matrix products and diagonals.", matmul=tf.matmul,
+                     norm=tf.norm,
                      tensordot=tf.tensordot, transpose=tf.matrix_transpose, eye=tf.eye,
                      diag=tf.matrix_diag, diag_part=tf.matrix_diag_part,
                      set_diag=tf.matrix_set_diag, tensor_diag=tf.diag,

@@ -496,3 +496,18 @@ def test_is_nan_and_is_inf():
     np.testing.assert_array_equal(got_inf, [False, True, True, False])
     with pytest.raises(TypeError, match="a float dtype is required"):
         tf.is_nan(tf.constant([1, 2]))
+
+
+def test_linspace_and_norm_names_and_values():
+    points = tf.lin_space(0.0, 1.0, 5)
+    assert points.name == "LinSpace:0" and points.shape == (5,) and tf.linspace is tf.lin_space
+    x = tf.constant([[3.0, 4.0], [6.0, 8.0]])
+    whole, rows = tf.norm(x), tf.norm(x, axis=1)
+    assert whole.name == "norm/Squeeze:0" and whole.shape == () and rows.shape == (2,)
+    assert tf.linalg.norm is tf.norm
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(points), [0.0, 0.25, 0.5, 0.75, 1.0])
+        assert sess.run(whole) == pytest.approx(np.sqrt(125.0))
+        np.testing.assert_allclose(sess.run(rows), [5.0, 10.0])
+    with pytest.raises(NotImplementedError, match="ord=2 over axis=\\[0, 1\\]"):
+        tf.norm(x, ord=2, axis=[0, 1])

@@ -1197,6 +1197,54 @@ class Range(NotDifferentiable):
         return xp.arange(start.item(), limit.item(), delta.item(), dtype=start.dtype)
 
 
+@register_op
+class LinSpace(NotDifferentiable):
+    """num evenly spaced values from start to stop, both included."""
+
+    def infer(self, start, stop, num):
+        dtype = same_dtype(start, stop)
+        require(dtype, "float", "start")
+        if num.dtype not in (dtypes.int32, dtypes.int64) or num.shape.ndims not in (None, 0):
+            raise TypeError(f"num must be an int32 or int64 scalar, got {num.dtype.name}")
+        n = constant_value(num)
+        if n is not None and int(n) <= 0:
+            raise ValueError(f"Requires num > 0: {int(n)}")
+        return Spec([None if n is None else int(n)], dtype)
+
+    def forward(self, xp, start, stop, num):
+        return xp.linspace(start.item(), stop.item(), int(num), dtype=start.dtype)
+
+
+def linspace(start, stop, num, name=None):
+    """num evenly spaced values from start to stop, both included (tf.linspace, tf.lin_space)."""
+    with name_scope(name, "LinSpace", [start, stop, num]) as scope:
+        start = convert_to_tensor(start, name="start")
+        stop = convert_to_tensor(stop, name="stop", dtype=start.dtype)
+        num = convert_to_tensor(num, name="num")
+        return LinSpace.apply(start, stop, num, name=scope)
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):
+    """The vector norm of tensor (all of it, or along `axis`): ord 'euclidean' (2, or 'fro'
+    over two axes), 1 or np.inf; matrix norms other than 'fro' are not supported."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    axes = None if axis is None else (list(axis) if isinstance(axis, (list, tuple)) else [axis])
+    vector = axes is None or len(axes) == 1
+    if not (ord in ("euclidean", 2, 1, builtins.float("inf")) and vector or
+            ord in ("euclidean", "fro") and axes is not None and len(axes) == 2):
+        raise NotImplementedError(f"tf.norm with ord={ord!r} over axis={axis!r} is not supported "
+                                  "by flowgrad: vector norms (euclidean, 1, inf) and 'fro'.")
+    with name_scope(name, "norm", [tensor]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        if ord == 1:
+            result = reduce_sum(abs(tensor), axes, keepdims=True)
+        elif ord == builtins.float("inf"):
+            result = reduce_max(abs(tensor), axes, keepdims=True)
+        else:
+            result = sqrt(reduce_sum(tensor * tensor, axes, keepdims=True))
+        return result if keep else array_ops.squeeze(result, axes)
+
+
 def range_(start, limit=None, delta=1, dtype=None, name="range"):
     """Like Python's range, as a 1-D tensor."""
     if limit is None:

@@ -380,6 +380,29 @@ def _reduce(builder):
     return lambda x, **kw: builder(x, **kw)
 
 
+def linspace_samples(rng, dtype, info):
+    """Scalar ends (increasing, decreasing) and a single point."""
+    return [Sample((np.array(a, dtype), np.array(b, dtype)), {"num": n}, note=f"{a}..{b} {n}")
+            for a, b, n in [(0.0, 1.0, 5), (2.0, -1.0, 4), (3.0, 7.0, 1)]]
+
+
+def norm_samples(rng, dtype, info):
+    """Vector norms over all, one axis and kept dims; the Frobenius norm over two axes."""
+    cases = [{}, {"axis": 1}, {"axis": 0, "keepdims": True}, {"ord": 1, "axis": -1},
+             {"ord": np.inf}, {"ord": "fro", "axis": [0, 1]}]
+    return [Sample((uniform(rng, (3, 4), dtype, info),), kw, note=str(kw)) for kw in cases]
+
+
+def np_norm(x, ord="euclidean", axis=None, keepdims=False):
+    """TF1's tf.norm for vector norms and 'fro', by definition."""
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    if ord == 1:
+        return np.sum(np.abs(x), axis=axis, keepdims=keepdims)
+    if ord == np.inf:
+        return np.max(np.abs(x), axis=axis, keepdims=keepdims)
+    return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+
+
 RECORDS = [
     # elementwise binary
     _binary("add", math_ops.add, np.add, types=("AddV2",), arity="binary"),
@@ -390,6 +413,11 @@ RECORDS = [
     OpInfo("scalar_mul", lambda x: math_ops.scalar_mul(2.5, x), lambda x: (2.5 * x).astype(x.dtype),
            types=("Mul",)),
     _binary("realdiv", math_ops.realdiv, np.true_divide, types=("RealDiv",), **BINARY_POSITIVE),
+    OpInfo("linspace", lambda start, stop, num: math_ops.linspace(start, stop, num),
+           lambda start, stop, num: np.linspace(start, stop, num, dtype=start.dtype),
+           types=("LinSpace",), samples=linspace_samples, grad=0),
+    OpInfo("norm", math_ops.norm, np_norm, types=("Sqrt", "Sum", "Abs", "Max", "Squeeze"),
+           samples=norm_samples, domain=(0.5, 2.0), rtol=1e-5),
     _binary("div_no_nan", math_ops.div_no_nan, np.true_divide, types=("DivNoNan",),
             **BINARY_POSITIVE),
     _binary("div_no_nan_zeros", math_ops.div_no_nan, div_no_nan_ref, types=("DivNoNan",),
