@@ -404,3 +404,14 @@ def test_setdiff1d():
     out, idx = tf.setdiff1d([1, 5, 2, 5, 7], [5, 3])
     assert out.op.type == "ListDiff"
     assert run([out, idx])[0].tolist() == [1, 2, 7] and run(idx).tolist() == [0, 2, 4]
+
+
+def test_shapes_built_from_tf_shape_keep_the_known_dims():
+    # TF1's constant_value_as_shape: tf.zeros(tf.shape(x)) is (?, 20) when x is
+    x = tf.placeholder(tf.float32, (None, 20))
+    noise = tf.random_normal(tf.shape(x))
+    assert tf.zeros(tf.shape(x)).shape.as_list() == [None, 20]
+    assert noise.shape.as_list() == [None, 20]
+    assert tf.layers.dense(noise, 3).shape.as_list() == [None, 3]  # needs the last dim
+    with tf.Session() as sess:
+        assert sess.run(tf.zeros(tf.shape(x)), {x: np.ones((2, 20))}).shape == (2, 20)

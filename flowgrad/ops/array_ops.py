@@ -218,6 +218,8 @@ def _static_shape_from(tensor) -> TensorShape:
     if tensor.op.type == "Pack" and tensor.op.attrs["axis"] == 0:
         dims = [_static_dim(t) for t in tensor.op.inputs]
         return TensorShape([None if d is None or d < 0 else d for d in dims])
+    if tensor.op.type == "Shape":  # tf.shape(x) of a partly known x: its known dims (as TF1)
+        return tensor.op.inputs[0].shape
     n = tensor.shape[0].value if tensor.shape.ndims == 1 else None
     return TensorShape(None if n is None else [None] * n)
 
