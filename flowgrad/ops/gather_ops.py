@@ -7,7 +7,7 @@ import math
 
 from flowgrad import dtypes
 from flowgrad.framework import values
-from flowgrad.framework.graph import name_scope
+from flowgrad.framework.graph import control_dependencies, name_scope
 from flowgrad.framework.registry import (
     NotDifferentiable,
     OpDef,
@@ -31,6 +31,7 @@ from flowgrad.ops.array_ops import (
     transpose,
     zeros_like,
 )
+from flowgrad.ops.check_ops import assert_equal
 from flowgrad.ops.rules import constant_value, require, same_dtype
 
 
@@ -274,6 +275,15 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
             t_shape = shape(tensor)
             lead = math_ops.reduce_prod(t_shape[axis:axis + k], [0])
             flat_shape = concat([t_shape[:axis], reshape(lead, [1]), t_shape[axis + k:]], 0)
+        checks = []
+        covered = TensorShape(None if tensor.shape.ndims is None else
+                              tensor.shape.as_tuple()[axis:axis + k])
+        if not (mask.shape.is_fully_defined() and covered.is_fully_defined()):
+            # a mask of another shape but as many elements would pick the wrong ones (TF1 lets
+            # it; NumPy refuses): compare the shapes when the run knows them
+            checks = [assert_equal(shape(mask), shape(tensor)[axis:axis + k],
+                                   message="the mask's shape must be the masked dims' shape")]
         tensor = reshape(tensor, flat_shape)
-        indices = squeeze(math_ops.where(reshape(mask, [-1])), axis=[1])
+        with control_dependencies(checks):
+            indices = squeeze(math_ops.where(reshape(mask, [-1])), axis=[1])
         return gather(tensor, indices, axis=axis)
