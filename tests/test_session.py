@@ -113,6 +113,13 @@ def test_config_proto_and_device_are_accepted():
     with tf.Session(config=config) as sess:
         assert sess.run(c, options=tf.RunOptions(), run_metadata=tf.RunMetadata()) == 2.0
         assert sess.list_devices()
+    # TF1's usual idiom sets the nested options as attributes
+    config = tf.ConfigProto()
+    config.gpu_options.allow_growth = True
+    config.gpu_options.per_process_gpu_memory_fraction = 0.4
+    config.allow_soft_placement = True
+    with tf.Session(config=config) as sess:
+        assert sess.run(c) == 2.0
 
 
 def test_second_identical_run_compiles_nothing():

@@ -47,21 +47,28 @@ def get_default_session():
 _interactive = [None]
 
 
+class GPUOptions:
+    """Accepted for TF1 compatibility (config.gpu_options.allow_growth = True); ignored."""
+
+    def __init__(self, **fields):
+        self.allow_growth = False
+        self.per_process_gpu_memory_fraction = 0.0
+        self.visible_device_list = ""
+        self.__dict__.update(fields)
+
+
 class ConfigProto:
     """Accepted so TF1 programs run; its fields are kept and ignored (noted once)."""
 
     _noted = False
 
     def __init__(self, **fields):
+        self.gpu_options = GPUOptions()
         self.__dict__.update(fields)
         if fields and not ConfigProto._noted:
             ConfigProto._noted = True
             warnings.warn(f"flowgrad ignores ConfigProto fields {sorted(fields)}: it runs every "
                           "op on its one backend.", FlowgradWarning, stacklevel=2)
-
-
-class GPUOptions(ConfigProto):
-    """Accepted for TF1 compatibility; ignored."""
 
 
 class RunOptions:
