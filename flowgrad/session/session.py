@@ -210,7 +210,8 @@ class Session:
         key = (leaves, feeds)
         plan = self._plans.get(key)
         if plan is None or plan.version != self.graph.version:
-            plan = compile_plan(self.graph, leaves, feeds, self._ctx, self.check_numerics)
+            with np.errstate(all="ignore"):  # constants are folded here: silently, as runs are
+                plan = compile_plan(self.graph, leaves, feeds, self._ctx, self.check_numerics)
             self._plans[key] = plan
             self.compile_count += 1
         return plan
