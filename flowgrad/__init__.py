@@ -246,12 +246,9 @@ from flowgrad.ops.variables import (
     trainable_variables,
     variables_initializer,
 )
+from flowgrad.session.config import ConfigProto, GPUOptions, RunMetadata, RunOptions
 from flowgrad.session.session import (
-    ConfigProto,
-    GPUOptions,
     InteractiveSession,
-    RunMetadata,
-    RunOptions,
     Session,
     get_default_session,
 )

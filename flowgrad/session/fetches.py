@@ -14,9 +14,22 @@ class FetchError(InvalidArgumentError, TypeError):
 
 def flatten(fetches, graph):
     """(leaves, rebuild): graph elements in order, and a function putting values back."""
+    # fast paths for what training loops fetch: one element, or a flat list of them
+    kind = type(fetches)
+    if kind in _ELEMENTS and fetches.graph is graph:
+        return [fetches], _only
+    if kind is list and all(type(f) in _ELEMENTS and f.graph is graph for f in fetches):
+        return fetches, list
     leaves = []
     rebuild = _flatten(fetches, graph, leaves)
     return leaves, rebuild
+
+
+_ELEMENTS = (Tensor, Operation)
+
+
+def _only(values):
+    return values[0]
 
 
 def _flatten(fetch, graph, leaves):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import warnings
 
 import numpy as np
 
@@ -17,7 +16,6 @@ from flowgrad.backend import compat
 from flowgrad.errors import (
     ClosedSessionError,
     FeedValueError,
-    FlowgradWarning,
     InternalError,
     InvalidArgumentError,
     OpError,
@@ -45,43 +43,6 @@ def get_default_session():
 
 
 _interactive = [None]
-
-
-class GPUOptions:
-    """Accepted for TF1 compatibility (config.gpu_options.allow_growth = True); ignored."""
-
-    def __init__(self, **fields):
-        self.allow_growth = False
-        self.per_process_gpu_memory_fraction = 0.0
-        self.visible_device_list = ""
-        self.__dict__.update(fields)
-
-
-class ConfigProto:
-    """Accepted so TF1 programs run; its fields are kept and ignored (noted once)."""
-
-    _noted = False
-
-    def __init__(self, **fields):
-        self.gpu_options = GPUOptions()
-        self.__dict__.update(fields)
-        if fields and not ConfigProto._noted:
-            ConfigProto._noted = True
-            warnings.warn(f"flowgrad ignores ConfigProto fields {sorted(fields)}: it runs every "
-                          "op on its one backend.", FlowgradWarning, stacklevel=2)
-
-
-class RunOptions:
-    """Accepted for TF1 compatibility; ignored."""
-
-    NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = range(4)  # TF1's TraceLevel
-
-    def __init__(self, **fields):
-        self.__dict__.update(fields)
-
-
-class RunMetadata:
-    """Accepted for TF1 compatibility; nothing is recorded."""
 
 
 class _Context:
@@ -196,6 +157,8 @@ class Session:
         return feeds
 
     def _feed_key(self, key) -> Tensor:
+        if type(key) is Tensor and key.op.graph is self.graph and key not in self.graph._unfeedable:
+            return key  # the common case, without the general lookup
         try:
             tensor = self.graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
         except (KeyError, ValueError, TypeError) as e:
