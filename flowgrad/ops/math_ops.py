@@ -743,13 +743,18 @@ class _Reduction(OpDef):
         """The kernel for concrete, normalized axes."""
         return getattr(xp, self.kernel)(x, axis=axes, keepdims=keep)
 
+    def bind(self, xp):
+        """The kernel for concrete axes, f(x, axes, keep), bound to the array module once."""
+        reduce = self.reduce
+        return lambda x, axes, keep: reduce(xp, x, axes, keep)
+
     def compile(self, op, ctx):
-        xp, keep, reduce = ctx.xp, op.attrs["keep_dims"], self.reduce
+        keep, reduce = op.attrs["keep_dims"], self.bind(ctx.xp)
         static, ndims = constant_value(op.inputs[1]), op.inputs[0].shape.ndims
         if static is not None and ndims is not None:
             axes = _axes_tuple(static, ndims)
-            return lambda x, _: reduce(xp, x, axes, keep)
-        return lambda x, a: reduce(xp, x, _axes_tuple(a, x.ndim), keep)
+            return lambda x, _: reduce(x, axes, keep)
+        return lambda x, a: reduce(x, _axes_tuple(a, x.ndim), keep)
 
     def forward(self, xp, x, axes, *, keep_dims):
         return self.reduce(xp, x, _axes_tuple(axes, x.ndim), keep_dims)
@@ -768,16 +773,11 @@ class Sum(_Reduction):
     """Sum over axes (in the input's dtype: int32 sums stay int32, as in TF1)."""
 
     def reduce(self, xp, x, axes, keep):
-        return reducer(xp, "add", "sum")(x, axes, keep, x.dtype)
+        return self.bind(xp)(x, axes, keep)
 
-    def compile(self, op, ctx):
-        xp, keep = ctx.xp, op.attrs["keep_dims"]
-        static, ndims = constant_value(op.inputs[1]), op.inputs[0].shape.ndims
-        if static is None or ndims is None:
-            return _Reduction.compile(self, op, ctx)
-        axes, add, dtype = _axes_tuple(static, ndims), reducer(xp, "add", "sum"), \
-            op.outputs[0].dtype.as_numpy_dtype
-        return lambda x, _: add(x, axes, keep, dtype)
+    def bind(self, xp):
+        add = reducer(xp, "add", "sum")  # ufunc.reduce on NumPy: no np.sum wrapper per call
+        return lambda x, axes, keep: add(x, axes, keep, x.dtype)
 
     def gradient(self, op, grad):
         return [_grad_to_input_shape(op, grad), None]
