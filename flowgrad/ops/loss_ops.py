@@ -60,12 +60,18 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     """max(x, 0) - x * z + log(1 + exp(-|x|)) for logits x and labels z, stable everywhere."""
     _xent_args("sigmoid_cross_entropy_with_logits", _sentinel, labels, logits)
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
-        logits = convert_to_tensor(logits, name="logits")
-        labels = _labels_like(labels, logits, cast=False)
-        if not labels.shape.is_compatible_with(logits.shape):
-            raise ValueError(f"logits and labels must have the same shape ({logits.shape} vs "
-                             f"{labels.shape})")
+        logits, labels = _same_shape_pair(logits, labels, "labels")
         return SigmoidCrossEntropyWithLogits.apply(labels, logits, name=scope)
+
+
+def _same_shape_pair(logits, labels, what):
+    """(logits, labels) as tensors, labels of the logits' dtype (not cast), shapes checked."""
+    logits = convert_to_tensor(logits, name="logits")
+    labels = _labels_like(labels, logits, cast=False)
+    if not labels.shape.is_compatible_with(logits.shape):
+        raise ValueError(f"logits and {what} must have the same shape ({logits.shape} vs "
+                         f"{labels.shape})")
+    return logits, labels
 
 
 @register_op
@@ -99,11 +105,7 @@ def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None
     if logits is None or pos_weight is None:
         raise ValueError("weighted_cross_entropy_with_logits needs logits and pos_weight")
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
-        logits = convert_to_tensor(logits, name="logits")
-        labels = _labels_like(labels, logits, cast=False)
-        if not labels.shape.is_compatible_with(logits.shape):
-            raise ValueError(f"logits and targets must have the same shape ({logits.shape} vs "
-                             f"{labels.shape})")
+        logits, labels = _same_shape_pair(logits, labels, "targets")
         log_weight = 1 + (pos_weight - 1) * labels
         softplus_neg = math_ops.log1p(math_ops.exp(-math_ops.abs(logits))) + relu(-logits)
         return math_ops.add((1 - labels) * logits, log_weight * softplus_neg, name=scope)
