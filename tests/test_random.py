@@ -155,3 +155,11 @@ def test_same_seeds_same_values_in_a_new_process():
 
 if __name__ == "__main__":  # the new process of the test above
     print(json.dumps(_draws_of_every_case()))
+
+
+def test_random_uniform_never_returns_one_in_low_precision():
+    # float64 draws cast down used to round to 1.0 (about one in 3e7 values in float32)
+    for dtype in (tf.float16, tf.float32):
+        tf.set_random_seed(3)
+        values = tf.Session().run(tf.random_uniform([2_000_000], dtype=dtype))
+        assert values.dtype == dtype.as_numpy_dtype and values.max() < 1.0 and values.min() >= 0

@@ -63,8 +63,14 @@ class RandomUniform(_FloatSampler):
     """Samples of U[0, 1)."""
 
     def sample(self, xp, rng, attrs, shape):
-        return rng.random(tuple(int(d) for d in shape)).astype(
-            attrs["dtype"].as_numpy_dtype, copy=False)
+        # drawn in the target precision: float64 draws cast to float32 round to 1.0 about once
+        # in 3e7, which made dropout with keep_prob=1.0 keep an element twice
+        dtype = xp.dtype(attrs["dtype"].as_numpy_dtype)
+        out = rng.random(tuple(int(d) for d in shape),
+                         dtype=xp.float64 if dtype == xp.float64 else xp.float32)
+        if out.dtype != dtype:  # float16: rounding may still reach 1.0
+            out = xp.minimum(out.astype(dtype), xp.nextafter(dtype.type(1), dtype.type(0)))
+        return out
 
 
 @register_op
